@@ -1,0 +1,45 @@
+"""Typed errors; `cli` is the one place that turns them into a message and an exit code."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    PROBLEMS = 1  # the command ran but some input could not be read
+    USAGE = 2  # typer's own code for bad arguments
+    INVALID_INPUT = 3
+    NOT_FOUND = 4
+    STORE = 5
+    CANCELLED = 6
+
+
+class ReadlistError(Exception):
+    exit_code = ExitCode.INVALID_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(ReadlistError):
+    """The user's input (a file, an option value) cannot be used."""
+
+    exit_code = ExitCode.INVALID_INPUT
+
+
+class NotFound(ReadlistError):
+    """No entry (or note, or file) by that name."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class StoreError(ReadlistError):
+    """The store cannot be read or written; it is left as it was."""
+
+    exit_code = ExitCode.STORE
+
+
+class Cancelled(ReadlistError):
+    exit_code = ExitCode.CANCELLED

@@ -1,0 +1,187 @@
+"""Plain data: what a digest holds, what the store keeps, what a command reports.
+
+Pure and stdlib-only so that parsers, exporters and tests can use it without a disk.
+Text is kept exactly as written; normalising is the job of `textnorm`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = ("unread", "queued", "reading", "read", "skipped")
+
+#: Fields a person may set by hand (``add``/``edit``); an import never overwrites them.
+EDITABLE_FIELDS = ("title", "authors", "year", "venue", "abstract", "url", "arxiv")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in an input file that could not be read; the rest of the file still counts."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One paper as one digest lists it (a title line, its authors, abstract and comment)."""
+
+    title: str
+    authors: list[str]
+    abstract: str
+    comment: str | None
+    topic: str
+    date: str  # ISO date of the digest section, e.g. "2022-03-11"
+    line: int  # line of the title in the file, 1-based
+
+
+@dataclass(slots=True)
+class DigestParse:
+    items: list[DigestItem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """Where and when a digest listed a paper."""
+
+    file: str
+    topic: str
+    date: str
+    line: int = 0
+
+    def same_digest(self, other: Sighting) -> bool:
+        return (self.file, self.topic, self.date) == (other.file, other.topic, other.date)
+
+    def recency(self) -> tuple[str, str, int]:
+        """Order of authority: the newest digest supplies an entry's fields.
+
+        File name and line break ties so that the result never depends on import order.
+        """
+        return (self.date, self.file, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    at: str  # ISO 8601 local time with offset
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A line in an entry's history, such as a status change."""
+
+    at: str
+    kind: str
+    text: str
+
+
+@dataclass(slots=True)
+class Entry:
+    key: str
+    title: str
+    authors: list[str] = field(default_factory=list)
+    abstract: str = ""
+    comment: str | None = None
+    year: int | None = None  # set by hand or by a .bib import; else derived on export
+    venue: str | None = None
+    url: str | None = None
+    arxiv: str | None = None  # arXiv id without version
+    primary_class: str | None = None
+    sightings: list[Sighting] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    status: str = "unread"
+    priority: int | None = None
+    notes: list[Note] = field(default_factory=list)
+    log: list[Event] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)  # fields set by hand
+    extra: dict[str, str] = field(default_factory=dict)  # other fields of an imported .bib entry
+    added: str = ""
+
+    @property
+    def topics(self) -> list[str]:
+        return list(dict.fromkeys(s.topic for s in self.sightings if s.topic))
+
+    @property
+    def dates(self) -> list[str]:
+        return sorted({s.date for s in self.sightings if s.date})
+
+    @property
+    def first_date(self) -> str | None:
+        dates = self.dates
+        return dates[0] if dates else None
+
+    @property
+    def last_date(self) -> str | None:
+        dates = self.dates
+        return dates[-1] if dates else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form (also the base of the ``--json`` form)."""
+        return {
+            "key": self.key,
+            "title": self.title,
+            "authors": list(self.authors),
+            "abstract": self.abstract,
+            "comment": self.comment,
+            "year": self.year,
+            "venue": self.venue,
+            "url": self.url,
+            "arxiv": self.arxiv,
+            "primary_class": self.primary_class,
+            "sightings": [
+                {"file": s.file, "topic": s.topic, "date": s.date, "line": s.line}
+                for s in self.sightings
+            ],
+            "tags": list(self.tags),
+            "status": self.status,
+            "priority": self.priority,
+            "notes": [{"at": n.at, "text": n.text} for n in self.notes],
+            "log": [{"at": e.at, "kind": e.kind, "text": e.text} for e in self.log],
+            "edited": list(self.edited),
+            "extra": dict(self.extra),
+            "added": self.added,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entry:
+        return cls(
+            key=data["key"],
+            title=data["title"],
+            authors=list(data.get("authors") or []),
+            abstract=data.get("abstract") or "",
+            comment=data.get("comment"),
+            year=data.get("year"),
+            venue=data.get("venue"),
+            url=data.get("url"),
+            arxiv=data.get("arxiv"),
+            primary_class=data.get("primary_class"),
+            sightings=[Sighting(**s) for s in data.get("sightings") or []],
+            tags=list(data.get("tags") or []),
+            status=data.get("status") or "unread",
+            priority=data.get("priority"),
+            notes=[Note(**n) for n in data.get("notes") or []],
+            log=[Event(**e) for e in data.get("log") or []],
+            edited=list(data.get("edited") or []),
+            extra=dict(data.get("extra") or {}),
+            added=data.get("added") or "",
+        )
+
+
+@dataclass(slots=True)
+class ImportReport:
+    files: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)  # keys
+    merged: list[str] = field(default_factory=list)  # keys that gained a sighting or fields
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

@@ -1,0 +1,49 @@
+"""Normalisation for matching and searching; stored text is never passed through here.
+
+Two foldings:
+- `fold` is for search: accents, case and compatibility forms disappear ("Clément" ~ "clement").
+- `identity` is how two listings are recognised as one paper: the title in NFKC, casefolded,
+  with punctuation and spacing ignored, plus the first author's family name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[\W_]+")
+_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of `text` for searching."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def squash(text: str) -> str:
+    """NFKC + casefold with every non-alphanumeric character removed."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def family_name(author: str) -> str:
+    """The family name of an author as a digest or BibTeX writes it.
+
+    "Given Family" (digests), "Family, Given" (BibTeX) and a trailing "Jr." are understood;
+    particles are left to the BibTeX exporter, matching only needs something stable.
+    """
+    author = author.strip()
+    if "," in author:
+        head, _, tail = author.partition(",")
+        if tail.strip().casefold() not in _NAME_SUFFIXES:
+            return head.strip()
+        author = head
+    words = [w for w in author.split() if w.casefold() not in _NAME_SUFFIXES]
+    return words[-1] if words else ""
+
+
+def identity(title: str, authors: list[str]) -> str:
+    """The matching key of a paper: folded title + folded first family name."""
+    first = fold(family_name(authors[0])) if authors else ""
+    return f"{squash(title)}|{squash(first)}"
