@@ -101,8 +101,15 @@ class Entry:
     notes: list[Note] = field(default_factory=list)
     log: list[Event] = field(default_factory=list)
     edited: list[str] = field(default_factory=list)  # fields set by hand
+    # Title/authors as the newest digest lists them, kept only once a hand edit differs:
+    # imports must still recognise the paper under the name the digests use.
+    listed: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # other fields of an imported .bib entry
     added: str = ""
+
+    def match_identity_fields(self) -> tuple[str, list[str]]:
+        """Title and authors under which digests list this paper."""
+        return self.listed.get("title", self.title), self.listed.get("authors", self.authors)
 
     @property
     def topics(self) -> list[str]:
@@ -145,6 +152,7 @@ class Entry:
             "notes": [{"at": n.at, "text": n.text} for n in self.notes],
             "log": [{"at": e.at, "kind": e.kind, "text": e.text} for e in self.log],
             "edited": list(self.edited),
+            "listed": dict(self.listed),
             "extra": dict(self.extra),
             "added": self.added,
         }
@@ -169,6 +177,7 @@ class Entry:
             notes=[Note(**n) for n in data.get("notes") or []],
             log=[Event(**e) for e in data.get("log") or []],
             edited=list(data.get("edited") or []),
+            listed=dict(data.get("listed") or {}),
             extra=dict(data.get("extra") or {}),
             added=data.get("added") or "",
         )

@@ -1,0 +1,142 @@
+"""Plain-text forms of entries: the `--json` contract, CSV and a Markdown reading list.
+
+Pure functions over `Entry`; BibTeX lives in `bibtex`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from readlist.models import Entry
+
+#: The keys of every entry object in `--json` output, in order. Adding a key is a compatible
+#: change; renaming or removing one is not (tests pin this list).
+JSON_KEYS = (
+    "key",
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "abstract",
+    "comment",
+    "url",
+    "arxiv",
+    "topics",
+    "dates",
+    "sightings",
+    "tags",
+    "status",
+    "priority",
+    "notes",
+    "log",
+    "added",
+)
+
+CSV_COLUMNS = ("key", "title", "authors", "year", "venue", "topics", "dates", "tags", "status", "priority", "url", "arxiv")
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    from readlist.venues import publication_year
+
+    return {
+        "key": entry.key,
+        "title": entry.title,
+        "authors": list(entry.authors),
+        "year": publication_year(entry),
+        "venue": entry.venue,
+        "abstract": entry.abstract,
+        "comment": entry.comment,
+        "url": entry.url,
+        "arxiv": entry.arxiv,
+        "topics": entry.topics,
+        "dates": entry.dates,
+        "sightings": [
+            {"file": s.file, "topic": s.topic, "date": s.date, "line": s.line} for s in entry.sightings
+        ],
+        "tags": list(entry.tags),
+        "status": entry.status,
+        "priority": entry.priority,
+        "notes": [{"at": n.at, "text": n.text} for n in entry.notes],
+        "log": [{"at": e.at, "kind": e.kind, "text": e.text} for e in entry.log],
+        "added": entry.added,
+    }
+
+
+def dumps(data: Any) -> str:
+    import orjson
+
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def to_json(entries: list[Entry]) -> str:
+    return dumps([entry_json(e) for e in entries])
+
+
+def to_csv(entries: list[Entry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in entries:
+        row = entry_json(entry)
+        writer.writerow(
+            "; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c])
+            for c in CSV_COLUMNS
+        )
+    return out.getvalue()
+
+
+def md_inline(text: str) -> str:
+    """Escape what Markdown would read as markup; keep the text readable."""
+    for char in "\\`*_[]<>|#":
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.split())
+
+
+def to_markdown(entries: list[Entry]) -> str:
+    """A reading list for a lab notebook: one section a paper, with its notes."""
+    from readlist.venues import publication_year
+
+    lines = ["# Reading list", ""]
+    for entry in entries:
+        year = publication_year(entry)
+        lines.append(f"## {md_inline(entry.title)}")
+        lines.append("")
+        byline = ", ".join(entry.authors) or "unknown authors"
+        details = [f"`{entry.key}`", md_inline(byline)]
+        if year:
+            details.append(str(year))
+        if entry.venue:
+            details.append(md_inline(entry.venue))
+        details.append(f"status: {entry.status}")
+        if entry.tags:
+            details.append("tags: " + ", ".join(entry.tags))
+        lines.append(" · ".join(details))
+        if entry.url:
+            lines.append(f"<{entry.url}>")
+        lines.append("")
+        for note in entry.notes:
+            lines.append(f"- {note.at[:16].replace('T', ' ')}: {md_inline(note.text)}")
+        if entry.notes:
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def journal_to_markdown(lines: list[Any]) -> str:
+    """`readlist log --markdown`: one heading a day, one bullet a note or change."""
+    from itertools import groupby
+
+    chunks = []
+    for day, group in groupby(lines, key=lambda line: line.at.date()):
+        chunks.append(f"## {day.isoformat()}\n")
+        chunks += [f"- {line.at:%H:%M} **{line.key}** ({line.kind}): {md_inline(line.text)}" for line in group]
+        chunks.append("")
+    return "\n".join(chunks).rstrip("\n") + "\n" if chunks else ""
+
+
+def journal_json(lines: list[Any]) -> list[dict[str, str]]:
+    return [
+        {"at": line.at.isoformat(), "key": line.key, "title": line.title, "kind": line.kind, "text": line.text}
+        for line in lines
+    ]

@@ -1,0 +1,378 @@
+"""Use cases: what each command does to the store, free of argument parsing and printing."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from readlist import textnorm
+from readlist.errors import InvalidInput, NotFound
+from readlist.models import EDITABLE_FIELDS, STATUSES, Entry, Event, Note
+from readlist.store import Store
+
+SORTS = ("date", "added", "title", "key", "year", "priority", "status")
+_ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I)
+
+
+# -- keys ------------------------------------------------------------------------------------
+def resolve(store: Store, key: str) -> Entry:
+    """The entry for a key typed by a person: exact, else case-insensitive, else an error."""
+    entry = store.get(key)
+    if entry is not None:
+        return entry
+    keys = store.keys()
+    folded = {k.casefold(): k for k in keys}
+    if key.casefold() in folded:
+        return store.get(folded[key.casefold()])  # type: ignore[return-value]
+    close = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise NotFound(f"no entry with key '{key}'{hint}")
+
+
+def resolve_all(store: Store, keys: Iterable[str]) -> list[Entry]:
+    entries: dict[str, Entry] = {}
+    for key in keys:
+        entry = resolve(store, key)
+        entries.setdefault(entry.key, entry)
+    if not entries:
+        raise InvalidInput("no keys given")
+    return list(entries.values())
+
+
+# -- selection -------------------------------------------------------------------------------
+@dataclass(slots=True)
+class Selection:
+    """The filters shared by `list` and `export`."""
+
+    topic: str | None = None
+    since: date | None = None
+    until: date | None = None
+    tags: list[str] = field(default_factory=list)
+    status: str | None = None
+    sort: str = "date"
+    reverse: bool = False
+    limit: int | None = None
+
+
+def _sort_key(sort: str) -> Callable[[Entry], Any]:
+    from readlist.venues import publication_year
+
+    keys: dict[str, Callable[[Entry], Any]] = {
+        "date": lambda e: e.last_date or e.added[:10],
+        "added": lambda e: e.added,
+        "title": lambda e: textnorm.fold(e.title),
+        "key": lambda e: e.key.casefold(),
+        "year": lambda e: publication_year(e) or 0,
+        "priority": lambda e: -(e.priority or 6),
+        "status": lambda e: STATUSES.index(e.status),
+    }
+    return keys[sort]
+
+
+def select(entries: list[Entry], sel: Selection) -> list[Entry]:
+    if sel.status is not None:
+        check_status(sel.status)
+    wanted_tags = [normalise_tag(t) for t in sel.tags]
+    topic = textnorm.fold(sel.topic) if sel.topic else None
+    since = sel.since.isoformat() if sel.since else None
+    until = sel.until.isoformat() if sel.until else None
+    chosen = []
+    for entry in entries:
+        if sel.status and entry.status != sel.status:
+            continue
+        if wanted_tags and not all(t in entry.tags for t in wanted_tags):
+            continue
+        if topic and not any(topic in textnorm.fold(t) for t in entry.topics):
+            continue
+        if since or until:
+            dates = entry.dates or [entry.added[:10]]
+            if not any((not since or d >= since) and (not until or d <= until) for d in dates):
+                continue
+        chosen.append(entry)
+    # "Newest first" is what people expect from dates and priorities; names read A to Z.
+    # Ties keep key order (the sort is stable), whichever way the main order runs.
+    descending = sel.sort in ("date", "added", "year", "priority")
+    chosen.sort(key=lambda e: e.key.casefold())
+    chosen.sort(key=_sort_key(sel.sort), reverse=descending != sel.reverse)
+    return chosen[: sel.limit] if sel.limit is not None else chosen
+
+
+# -- tags ------------------------------------------------------------------------------------
+def normalise_tag(tag: str) -> str:
+    """Lower case, runs of spaces to one hyphen: `Deep Learning` -> `deep-learning`."""
+    normal = re.sub(r"[\s\-]+", "-", tag.strip().lower()).strip("-")
+    if not normal or "," in normal:
+        raise InvalidInput(f"tag {tag!r} is not usable (empty after normalising, or has a comma)")
+    return normal
+
+
+def add_tags(store: Store, keys: list[str], tags: list[str]) -> list[Entry]:
+    wanted = [normalise_tag(t) for t in tags]
+    entries = resolve_all(store, keys)
+    for entry in entries:
+        entry.tags.extend(t for t in dict.fromkeys(wanted) if t not in entry.tags)
+    store.save(entries)
+    return entries
+
+
+def remove_tags(store: Store, keys: list[str], tags: list[str]) -> list[Entry]:
+    unwanted = {normalise_tag(t) for t in tags}
+    entries = resolve_all(store, keys)
+    for entry in entries:
+        entry.tags = [t for t in entry.tags if t not in unwanted]
+    store.save(entries)
+    return entries
+
+
+def tag_counts(entries: list[Entry]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for tag in entry.tags:
+            counts[tag] = counts.get(tag, 0) + 1
+    return sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
+
+
+# -- notes and status ------------------------------------------------------------------------
+def add_note(store: Store, key: str, text: str, now: str) -> tuple[Entry, Note]:
+    if not text.strip():
+        raise InvalidInput("the note is empty; nothing was added")
+    entry = resolve(store, key)
+    note = Note(at=now, text=text.strip())
+    entry.notes.append(note)
+    store.save([entry])
+    return entry, note
+
+
+def delete_note(store: Store, key: str, number: int) -> tuple[Entry, Note]:
+    entry = resolve(store, key)
+    if not 1 <= number <= len(entry.notes):
+        raise NotFound(f"{entry.key} has no note {number} (it has {len(entry.notes)})")
+    note = entry.notes.pop(number - 1)
+    store.save([entry])
+    return entry, note
+
+
+def check_status(state: str) -> str:
+    if state not in STATUSES:
+        raise InvalidInput(f"unknown status {state!r}; use one of: {', '.join(STATUSES)}")
+    return state
+
+
+def check_priority(priority: int | None) -> int | None:
+    if priority is not None and not 1 <= priority <= 5:
+        raise InvalidInput(f"priority must be 1 (most urgent) to 5, not {priority}")
+    return priority
+
+
+def set_status(
+    store: Store, keys: list[str], state: str | None, now: str, priority: int | None = None
+) -> list[Entry]:
+    if state is None and priority is None:
+        raise InvalidInput("give a status, --priority, or both")
+    if state is not None:
+        check_status(state)
+    check_priority(priority)
+    entries = resolve_all(store, keys)
+    for entry in entries:
+        if state is not None and state != entry.status:
+            entry.log.append(Event(at=now, kind="status", text=f"{entry.status} -> {state}"))
+            entry.status = state
+        if priority is not None and priority != entry.priority:
+            entry.log.append(Event(at=now, kind="priority", text=f"priority {priority}"))
+            entry.priority = priority
+    store.save(entries)
+    return entries
+
+
+def next_queued(entries: list[Entry]) -> Entry | None:
+    """The queued paper to read next: most urgent priority first, then queued the longest."""
+
+    def queued_at(entry: Entry) -> str:
+        times = [e.at for e in entry.log if e.kind == "status" and e.text.endswith("-> queued")]
+        return _instant(times[-1] if times else entry.added)
+
+    queued = [e for e in entries if e.status == "queued"]
+    return min(queued, key=lambda e: (e.priority or 6, queued_at(e), e.key), default=None)
+
+
+# -- the journal -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class JournalLine:
+    at: datetime  # in the viewer's local time zone
+    key: str
+    title: str
+    kind: str  # "note" or an Event kind
+    text: str
+
+
+def _instant(stamp: str) -> str:
+    """A sortable UTC form of an ISO stamp written with any offset."""
+    return datetime.fromisoformat(stamp).astimezone(timezone.utc).isoformat()
+
+
+def journal(
+    entries: list[Entry],
+    since: date | None = None,
+    until: date | None = None,
+    tags: list[str] | None = None,
+    keys: list[str] | None = None,
+) -> list[JournalLine]:
+    """Notes and status changes across entries, newest first, days in local time."""
+    wanted_tags = [normalise_tag(t) for t in tags or []]
+    wanted_keys = {k.casefold() for k in keys or []}
+    lines = []
+    for entry in entries:
+        if wanted_keys and entry.key.casefold() not in wanted_keys:
+            continue
+        if wanted_tags and not all(t in entry.tags for t in wanted_tags):
+            continue
+        stamped = [(n.at, "note", n.text) for n in entry.notes]
+        stamped += [(e.at, e.kind, e.text) for e in entry.log]
+        for at, kind, text in stamped:
+            local = datetime.fromisoformat(at).astimezone()
+            day = local.date()
+            if (since and day < since) or (until and day > until):
+                continue
+            lines.append(JournalLine(local, entry.key, entry.title, kind, text))
+    lines.sort(key=lambda line: (line.at, line.key), reverse=True)
+    return lines
+
+
+# -- add, edit, remove -----------------------------------------------------------------------
+def parse_arxiv_id(raw: str) -> str:
+    """`2201.00814v2`, `arXiv:2201.00814` or an abs/pdf URL -> `2201.00814` (no version)."""
+    candidate = raw.strip().rstrip("/")
+    for prefix in ("https://arxiv.org/abs/", "https://arxiv.org/pdf/", "http://arxiv.org/abs/"):
+        if candidate.lower().startswith(prefix):
+            candidate = candidate[len(prefix):].removesuffix(".pdf")
+    match = _ARXIV_ID.match(candidate)
+    if not match:
+        raise InvalidInput(f"{raw!r} is not an arXiv id (like 2201.00814 or hep-th/9901001)")
+    return match.group(1)
+
+
+def split_authors(values: list[str]) -> list[str]:
+    """`--author` may repeat, or hold one comma-separated list as digests write it."""
+    authors = [a.strip() for value in values for a in value.split(",")]
+    return [a for a in authors if a]
+
+
+@dataclass(slots=True)
+class Fields:
+    """Metadata typed by a person for `add` and `edit` (None: not given)."""
+
+    title: str | None = None
+    authors: list[str] | None = None
+    year: int | None = None
+    venue: str | None = None
+    abstract: str | None = None
+    url: str | None = None
+    arxiv: str | None = None
+
+    def given(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in EDITABLE_FIELDS if getattr(self, name) is not None}
+
+
+def _check_fields(fields: Fields) -> None:
+    if fields.title is not None and not fields.title.strip():
+        raise InvalidInput("the title is empty")
+    if fields.year is not None and not 1000 <= fields.year <= 2999:
+        raise InvalidInput(f"year {fields.year} is not a plausible year")
+    if fields.arxiv is not None:
+        fields.arxiv = parse_arxiv_id(fields.arxiv)
+    if fields.authors is not None and not fields.authors:
+        raise InvalidInput("the author list is empty")
+
+
+def find_duplicate(entries: list[Entry], title: str, authors: list[str], arxiv: str | None) -> Entry | None:
+    ident = textnorm.identity(title, authors)
+    for entry in entries:
+        if (arxiv and entry.arxiv == arxiv) or ident in (
+            textnorm.identity(entry.title, entry.authors),
+            textnorm.identity(*entry.match_identity_fields()),
+        ):
+            return entry
+    return None
+
+
+def add_entry(
+    store: Store, fields: Fields, tags: list[str], now: str, priority: int | None = None, force: bool = False
+) -> Entry:
+    from readlist.ingest import assign_key
+
+    if fields.title is None:
+        raise InvalidInput("a title is required (--title)")
+    _check_fields(fields)
+    check_priority(priority)
+    wanted_tags = [normalise_tag(t) for t in tags]
+    existing = store.entries()
+    duplicate = find_duplicate(existing, fields.title, fields.authors or [], fields.arxiv)
+    if duplicate is not None and not force:
+        raise InvalidInput(f"already in the reading list as {duplicate.key} (use --force to add it again)")
+    entry = Entry(key="", title=fields.title.strip(), added=now, priority=priority)
+    for name, value in fields.given().items():
+        setattr(entry, name, value)
+    entry.edited = list(fields.given())
+    entry.tags = list(dict.fromkeys(wanted_tags))
+    if entry.arxiv and not entry.url:
+        entry.url = f"https://arxiv.org/abs/{entry.arxiv}"
+    entry.key = assign_key(entry, {e.key.casefold() for e in existing})
+    store.save([entry])
+    return entry
+
+
+def edit_entry(store: Store, key: str, fields: Fields, now: str) -> Entry:
+    _check_fields(fields)
+    changes = fields.given()
+    if not changes:
+        raise InvalidInput("nothing to change: give at least one of --title, --author, --year, ...")
+    entry = resolve(store, key)
+    for name, value in changes.items():
+        if name in ("title", "authors") and entry.sightings and name not in entry.listed:
+            entry.listed[name] = getattr(entry, name)
+        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    entry.edited = list(dict.fromkeys([*entry.edited, *changes]))
+    entry.log.append(Event(at=now, kind="edit", text="changed " + ", ".join(changes)))
+    store.save([entry])
+    return entry
+
+
+def remove_entries(store: Store, keys: list[str]) -> list[Entry]:
+    entries = resolve_all(store, keys)
+    store.remove([e.key for e in entries])
+    return entries
+
+
+# -- export ----------------------------------------------------------------------------------
+EXPORT_FORMATS = ("bibtex", "json", "csv", "markdown")
+BIBTEX_PROFILES = ("bibtex", "biblatex")
+
+
+def export_text(entries: list[Entry], fmt: str, profile: str, keep_comments: bool) -> str:
+    """The selection in one of `EXPORT_FORMATS`; BibTeX output has checked itself."""
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+    if profile not in BIBTEX_PROFILES:
+        raise InvalidInput(f"unknown profile {profile!r}; use one of: {', '.join(BIBTEX_PROFILES)}")
+    entries = sorted(entries, key=lambda e: e.key.casefold())
+    if fmt == "bibtex":
+        from readlist.bibtex import export_bibtex
+
+        return export_bibtex(entries, profile=profile, keep_comments=keep_comments)
+    from readlist import exporters
+
+    return {"json": exporters.to_json, "csv": exporters.to_csv, "markdown": exporters.to_markdown}[fmt](entries)
+
+
+def write_output(path: Path, text: str) -> None:
+    from readlist.fsutil import write_atomically
+
+    try:
+        write_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot write ({exc.strerror})") from exc

@@ -1,0 +1,217 @@
+"""The store: one TinyDB JSON file, read once and written at most once per command.
+
+Guarantees every command relies on:
+- a write replaces the file atomically (temp file, fsync, rename), so a crash leaves the old
+  store or the new one, never a mix;
+- a cross-process lock is held from read to write, so concurrent commands never lose updates;
+- the file carries a schema version; a file that cannot be read (bad JSON, foreign or newer
+  schema) raises `StoreError` and is never overwritten.
+
+This is the only module that imports tinydb. TinyDB's own JSONStorage re-reads and rewrites
+the whole file on every operation; `_BufferedStorage` keeps the parsed data in memory and
+leaves the single write to `Store.commit`.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from readlist.errors import StoreError
+from readlist.fsutil import write_atomically
+from readlist.models import Entry
+
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT_SECONDS = 60.0
+_ENTRIES = "entries"
+_META = "meta"
+
+
+def default_path() -> Path:
+    """`READLIST_DB`, else `readlist.json` in the user data dir."""
+    env = os.environ.get("READLIST_DB")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("readlist", appauthor=False) / "readlist.json"
+
+
+class _BufferedStorage(Storage):
+    """TinyDB storage over data already parsed in memory; writes only mark it changed."""
+
+    def __init__(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+        self.changed = False
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+        self.changed = True
+
+
+def _load(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return _new_data()
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the store ({exc.strerror})") from exc
+    if not raw.strip():
+        return _new_data()
+    # Parsing creates one object per field of every entry: the cyclic GC would scan them
+    # all again and again while they pile up, for nothing (there are no cycles).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(
+            f"{path}: the store is not valid JSON ({exc}); it was left unchanged"
+        ) from exc
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    _check_schema(path, data)
+    return data
+
+
+def _new_data() -> dict[str, dict[str, Any]]:
+    return {_META: {"1": {"schema": SCHEMA_VERSION}}, _ENTRIES: {}}
+
+
+def _check_schema(path: Path, data: Any) -> None:
+    meta = data.get(_META, {}).get("1", {}) if isinstance(data, dict) else {}
+    version = meta.get("schema") if isinstance(meta, dict) else None
+    if not isinstance(data.get(_ENTRIES, None) if isinstance(data, dict) else None, dict) or (
+        not isinstance(version, int)
+    ):
+        raise StoreError(f"{path}: not a readlist store (no schema version); it was left unchanged")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: written by a newer readlist (schema {version}, this one reads "
+            f"{SCHEMA_VERSION}); it was left unchanged"
+        )
+    if version < SCHEMA_VERSION:  # pragma: no cover - no older schema exists yet
+        raise StoreError(f"{path}: schema {version} is not supported")
+
+
+class Store:
+    """The entries of one store file, with the edits of the current command."""
+
+    def __init__(self, path: Path, data: dict[str, dict[str, Any]], writable: bool) -> None:
+        self.path = path
+        self.writable = writable
+        self._storage = _BufferedStorage(data)
+        self._db = TinyDB(storage=lambda: self._storage)  # type: ignore[arg-type,return-value]
+        self._table = self._db.table(_ENTRIES, cache_size=0)
+        self._docs: dict[str, Any] | None = None  # key -> Document, built on first use
+
+    # -- reading -------------------------------------------------------------------------
+    def _index(self) -> dict[str, Any]:
+        if self._docs is None:
+            self._docs = {doc["key"]: doc for doc in self._table.all()}
+        return self._docs
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def keys(self) -> list[str]:
+        return list(self._index())
+
+    def get(self, key: str) -> Entry | None:
+        doc = self._index().get(key)
+        return Entry.from_dict(doc) if doc is not None else None
+
+    def entries(self) -> list[Entry]:
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return [Entry.from_dict(doc) for doc in self._index().values()]
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    # -- writing -------------------------------------------------------------------------
+    def save(self, entries: list[Entry]) -> None:
+        """Insert new entries and replace stored ones (by key) in one pass over the table."""
+        self._require_writable()
+        index = self._index()
+        latest = {e.key: e for e in entries}  # the last version of a key wins
+        fresh = [e.to_dict() for key, e in latest.items() if key not in index]
+        replaced = {key: e.to_dict() for key, e in latest.items() if key in index}
+        if replaced:
+
+            def replace_by_key(doc: dict[str, Any]) -> None:
+                new = replaced[doc["key"]]
+                doc.clear()
+                doc.update(new)
+
+            self._table.update(replace_by_key, doc_ids=[index[k].doc_id for k in replaced])
+        if fresh:
+            self._table.insert_multiple(fresh)
+        self._docs = None
+
+    def remove(self, keys: list[str]) -> None:
+        self._require_writable()
+        index = self._index()
+        self._table.remove(doc_ids=[index[k].doc_id for k in keys])
+        self._docs = None
+
+    def commit(self) -> None:
+        """Write the store back, atomically, when this command changed it."""
+        if not self._storage.changed:
+            return
+        self._require_writable()
+        payload = orjson.dumps(self._storage.data)
+        try:
+            write_atomically(self.path, payload)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path}: cannot write the store ({exc.strerror}); it was left unchanged"
+            ) from exc
+        self._storage.changed = False
+
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise RuntimeError("store opened read-only")
+
+
+@contextmanager
+def open_store(path: Path, *, write: bool = False) -> Iterator[Store]:
+    """Open the store for one command.
+
+    With `write`, the lock is held until the block ends and the changes are committed when
+    it ends without an exception; on an exception nothing is written.
+    """
+    if not write:
+        yield Store(path, _load(path), writable=False)
+        return
+    from filelock import FileLock, Timeout
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+        lock.acquire()
+    except Timeout as exc:
+        raise StoreError(
+            f"{path}: another readlist command holds the store lock; try again"
+        ) from exc
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot lock the store ({exc.strerror})") from exc
+    try:
+        store = Store(path, _load(path), writable=True)
+        yield store
+        store.commit()
+    finally:
+        lock.release()
