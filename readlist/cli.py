@@ -235,7 +235,7 @@ def show(
         render.out.print(render.entry_panel(entry, publication_year(entry)))
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help='Words, "phrases", field:value, -excluded.')],

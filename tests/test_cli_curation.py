@@ -1,0 +1,198 @@
+"""The daily commands: add, tag, note, log, status, next, edit, rm, and their error paths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from readlist.errors import ExitCode
+
+PAPERS = [
+    ("Sparse Routers for Tiny Transformers", "Ana Souza, Bo Chen", "Routers route tokens.", None),
+    ("Gaussian Splats in the Wild", "Jérôme Lefèvre, Ida Berg", "Splats everywhere.", "Accepted at CVPR 2024"),
+    ("Learning to Queue", "Bo Chen", "Queues, queues.", "14 pages"),
+]
+
+
+@pytest.fixture
+def three(cli, write_digest) -> list[str]:
+    cli("import", str(write_digest("d.txt", "Efficient ML", "2024-02-01", PAPERS)))
+    return sorted(cli("list", "--keys").stdout.split())
+
+
+def test_add_prints_key_and_stores_fields(cli) -> None:
+    result = cli("add", "--title", "Attention Is All You Need", "--author", "Ashish Vaswani, Noam Shazeer",
+                 "--year", "2017", "--venue", "NeurIPS", "--arxiv", "1706.03762v7", "--tag", "Classics")
+    assert result.stdout.strip() == "vaswani2017attention"
+    entry = cli.json("show", "vaswani2017attention")
+    assert entry["authors"] == ["Ashish Vaswani", "Noam Shazeer"]
+    assert entry["arxiv"] == "1706.03762"
+    assert entry["url"] == "https://arxiv.org/abs/1706.03762"
+    assert entry["year"] == 2017 and entry["venue"] == "NeurIPS"
+    assert entry["tags"] == ["classics"]
+
+
+def test_add_repeatable_authors_without_year(cli) -> None:
+    key = cli("add", "--title", "Arbitrary Boundaries", "-a", "Ann Lee", "-a", "Bo Chen").stdout.strip()
+    assert key == "leearbitrary"  # no year known: the key has none
+    assert cli.json("show", key)["authors"] == ["Ann Lee", "Bo Chen"]
+
+
+def test_add_refuses_a_duplicate_unless_forced(cli, three) -> None:
+    result = cli("add", "--title", "sparse routers for tiny transformers!", "--author", "Ana Souza", ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "already in the reading list as souza2024sparse" in result.stderr
+    forced = cli("add", "--title", "Sparse Routers for Tiny Transformers", "--author", "Ana Souza", "--year", "2024", "--force")
+    assert forced.stdout.strip() == "souza2024sparsea"
+
+
+def test_add_refuses_same_arxiv_id(cli) -> None:
+    cli("add", "--title", "One", "--arxiv", "2201.00814")
+    result = cli("add", "--title", "Other title", "--arxiv", "arXiv:2201.00814v3", ok=False)
+    assert "already in the reading list" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param(["--title", "   "], "title is empty", id="empty_title"),
+        pytest.param(["--author", "X"], "title is required", id="no_title"),
+        pytest.param(["--title", "T", "--arxiv", "not-an-id"], "not an arXiv id", id="bad_arxiv"),
+        pytest.param(["--title", "T", "--year", "20"], "not a plausible year", id="bad_year"),
+        pytest.param(["--title", "T", "--tag", " - "], "not usable", id="tag_normalises_to_nothing"),
+        pytest.param(["--title", "T", "--priority", "9"], "priority must be 1", id="bad_priority"),
+    ],
+)
+def test_add_errors(cli, args, message) -> None:
+    result = cli("add", *args, ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_tag_untag_and_tags_counts(cli, three) -> None:
+    cli("tag", *three[:2], "-t", "Deep Learning", "-t", "x")
+    cli("tag", three[2], "-t", "x")
+    assert cli.json("tags") == [{"tag": "x", "count": 3}, {"tag": "deep-learning", "count": 2}]
+    cli("untag", three[0], "-t", "deep learning")
+    assert cli.json("show", three[0])["tags"] == ["x"]
+    assert cli("list", "--tag", "deep-learning", "--keys").stdout.split() == [three[1]]
+
+
+def test_tag_keys_from_stdin(cli, three) -> None:
+    keys = cli("list", "--keys", "--topic", "efficient").stdout
+    cli("tag", "-", "-t", "batch", input=keys)
+    assert all(e["tags"] == ["batch"] for e in cli.json("list"))
+
+
+def test_unknown_key_suggests_a_close_one(cli, three) -> None:
+    result = cli("show", "souza2024sparce", ok=False)
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert "no entry with key 'souza2024sparce'; did you mean souza2024sparse?" in result.stderr
+    assert cli("tag", "nothing-like-it", "-t", "x", ok=False).exit_code == ExitCode.NOT_FOUND
+
+
+def test_keys_are_case_insensitive(cli, three) -> None:
+    assert cli.json("show", three[0].upper())["key"] == three[0]
+
+
+def test_notes_are_dated_and_deleted_by_number(cli, three) -> None:
+    key = three[0]
+    cli("note", key, "first thought")
+    cli("note", key, "second thought")
+    notes = cli.json("show", key)["notes"]
+    assert [n["text"] for n in notes] == ["first thought", "second thought"]
+    assert notes[0]["at"][10] == "T" and notes[0]["at"][-6] in "+-"  # ISO 8601 with offset
+    refused = cli("note", key, "--delete", "1", ok=False)  # stdin is not a terminal
+    assert refused.exit_code == ExitCode.CANCELLED
+    cli("note", key, "--delete", "1", "--yes")
+    assert [n["text"] for n in cli.json("show", key)["notes"]] == ["second thought"]
+    missing = cli("note", key, "--delete", "5", "--yes", ok=False)
+    assert missing.exit_code == ExitCode.NOT_FOUND
+
+
+def test_note_without_text_opens_the_editor(cli, three, tmp_path: Path, monkeypatch) -> None:
+    editor = tmp_path / "fake-editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "written in the editor\\n" > "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    cli("note", three[0])
+    assert cli.json("show", three[0])["notes"][0]["text"] == "written in the editor"
+
+
+def test_empty_note_is_refused(cli, three) -> None:
+    assert cli("note", three[0], "   ", ok=False).exit_code == ExitCode.INVALID_INPUT
+
+
+def test_status_changes_are_logged_and_next_prefers_priority(cli, three) -> None:
+    a, b, c = three
+    cli("status", a, b, c, "queued")
+    assert cli.json("next")["status"] == "queued"
+    cli("status", c, "queued", "--priority", "1")
+    assert cli.json("next")["key"] == c
+    cli("status", c, "read")
+    log = cli.json("show", c)["log"]
+    assert [e["text"] for e in log if e["kind"] == "status"] == ["unread -> queued", "queued -> read"]
+    assert cli("list", "--status", "read", "--keys").stdout.split() == [c]
+
+
+def test_next_with_nothing_queued(cli, three) -> None:
+    assert cli.json("next") is None
+    assert "Nothing is queued" in cli("next").stderr
+
+
+def test_bad_status_name(cli, three) -> None:
+    result = cli("status", three[0], "finished", ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "must be a status" in result.stderr
+    assert cli("list", "--status", "finished", ok=False).exit_code == ExitCode.INVALID_INPUT
+
+
+def test_list_sort_by_priority(cli, three) -> None:
+    cli("status", three[2], "--priority", "1")
+    cli("status", three[0], "--priority", "3")
+    assert cli("list", "--sort", "priority", "--keys").stdout.split() == [three[2], three[0], three[1]]
+
+
+def test_edit_keeps_key_and_rejects_nothing(cli, three) -> None:
+    cli("edit", three[0], "--title", "A Better Title", "--year", "2021")
+    entry = cli.json("show", three[0])
+    assert entry["key"] == three[0] and entry["title"] == "A Better Title" and entry["year"] == 2021
+    assert cli("edit", three[0], ok=False).exit_code == ExitCode.INVALID_INPUT
+    assert cli("edit", three[0], "--title", "", ok=False).exit_code == ExitCode.INVALID_INPUT
+
+
+def test_rm_asks_and_prints_what_it_removed(cli, three) -> None:
+    refused = cli("rm", three[0], ok=False)
+    assert refused.exit_code == ExitCode.CANCELLED
+    assert len(cli("list", "--keys").stdout.split()) == 3
+    result = cli("rm", three[0], three[1], "--yes")
+    assert f"Removed {three[0]}" in result.stderr and f"Removed {three[1]}" in result.stderr
+    assert cli("list", "--keys").stdout.split() == [three[2]]
+
+
+def test_log_groups_by_day_newest_first(cli, three) -> None:
+    cli("note", three[0], "noted")
+    cli("status", three[1], "reading")
+    lines = cli.json("log")
+    assert sorted((line["key"], line["kind"]) for line in lines) == sorted([(three[1], "status"), (three[0], "note")])
+    assert lines[0]["at"] >= lines[1]["at"]
+    markdown = cli("log", "--markdown").stdout
+    assert markdown.startswith("## 20") and f"**{three[0]}** (note): noted" in markdown
+    assert cli.json("log", "--key", three[0])[0]["text"] == "noted"
+    assert cli.json("log", "--since", "2999-01-01") == []
+
+
+def test_search_finds_accents_and_fields(cli, three) -> None:
+    assert cli("search", "jerome", "--keys").stdout.split() == ["lefevre2024gaussian"]
+    assert cli("search", "author:chen", "-queue", "--keys").stdout.split() == ["souza2024sparse"]
+    hits = cli.json("search", "queues")
+    assert [h["key"] for h in hits] == ["chen2024learning"]
+    assert set(hits[0]) == set(cli.json("list")[0])  # same entry objects as `list`
+
+
+def test_search_bad_query(cli, three) -> None:
+    result = cli("search", "year:abc", ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT

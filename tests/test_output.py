@@ -1,0 +1,82 @@
+"""What people and scripts read: the JSON contract, safe rendering, errors, help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from readlist.errors import ExitCode
+from readlist.exporters import JSON_KEYS
+
+HOSTILE = ("[bold]Bold[/] and [/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07title", "Eve [link=x]Evil[/link]", "a\x1b[2Jb", None)
+
+
+def test_json_entry_keys_are_the_documented_contract(cli, write_digest) -> None:
+    cli("import", str(write_digest("a.txt", "T", "2024-01-01", [("Plain Title", "Ann Lee", "Abs.", "Accepted at ICLR 2024")])))
+    [entry] = cli.json("list")
+    assert tuple(entry) == JSON_KEYS
+    assert cli.json("show", entry["key"]) == entry
+    assert entry["year"] == 2024 and entry["comment"] == "Accepted at ICLR 2024"
+    assert entry["sightings"] == [{"file": "a.txt", "topic": "T", "date": "2024-01-01", "line": 5}]
+
+
+def test_markup_prints_literally_and_control_sequences_never_reach_the_terminal(cli, write_digest) -> None:
+    cli("import", str(write_digest("a.txt", "T", "2024-01-01", [HOSTILE])))
+    key = cli("list", "--keys").stdout.strip()
+    cli("note", key, "note with \x1b[5mblink\x1b[0m and [red]markup[/red]")
+    for args in (["list"], ["show", key], ["search", "bold"], ["log"]):
+        out = cli(*args).stdout
+        assert "\x1b" not in out and "\x07" not in out, args
+    shown = cli("show", key).stdout
+    assert "[bold]Bold[/]" in shown.replace("\n", "")
+    assert "[red]markup[/red]" in shown
+
+
+def test_titles_with_markup_in_list_table(cli, write_digest) -> None:
+    cli("import", str(write_digest("a.txt", "T", "2024-01-01", [("[b]x[/b] Study", "Ann Lee", "y", None)])))
+    assert "[b]x[/b] Study" in cli("list").stdout
+
+
+def test_error_is_one_line_with_exit_code(cli) -> None:
+    result = cli("show", "nothing", ok=False)
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert result.stderr == "Error: no entry with key 'nothing'\n"
+
+
+def test_corrupt_store_error_names_the_file_and_keeps_it(cli, db_path) -> None:
+    db_path.write_text('{"meta": {"1": {"schema": 1}}, "entries": {"1": ')
+    before = db_path.read_bytes()
+    for args in (["list"], ["add", "--title", "X"], ["tag", "k", "-t", "x"]):
+        result = cli(*args, ok=False)
+        assert result.exit_code == ExitCode.STORE, args
+        assert result.stderr.startswith(f"Error: {db_path}: the store is not valid JSON")
+        assert len(result.stderr.splitlines()) == 1
+    assert db_path.read_bytes() == before
+
+
+def test_db_option_overrides_env(cli, tmp_path) -> None:
+    other = tmp_path / "other.json"
+    cli("--db", str(other), "add", "--title", "Only Here", "--author", "Ann Lee")
+    assert json.loads(other.read_text())["entries"]
+    assert cli.json("list") == []
+
+
+def test_help_and_version_run_as_a_process() -> None:
+    help_text = subprocess.run([sys.executable, "-m", "readlist", "--help"], capture_output=True, text=True, check=True).stdout
+    for command in ("import", "list", "show", "search", "add", "tag", "note", "log", "status", "export", "cite"):
+        assert f"  {command} " in help_text
+    version = subprocess.run([sys.executable, "-m", "readlist", "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith("readlist ")
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys; sys.argv=['readlist','--help']\n"
+        "from readlist.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('rich', 'tinydb', 'bibtexparser', 'pylatexenc', 'orjson') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in result.stderr

@@ -1,0 +1,75 @@
+"""README stays true: every command it shows runs as shown, every command is documented."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from readlist.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def shell_blocks(text: str) -> list[str]:
+    return re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+
+
+def usage_lines() -> list[str]:
+    """The command lines of every example after the quickstart, in README order."""
+    body = README.split("## A day with readlist", 1)[1]
+    lines = []
+    for block in shell_blocks(body):
+        lines += [line for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+    return lines
+
+
+def test_every_example_runs_as_shown(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "examples", work / "examples")
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\necho "a note from the editor" > "$1"\n')
+    editor.chmod(0o755)
+    bin_dir = str(Path(sys.executable).parent)
+    assert Path(bin_dir, "readlist").exists(), "install the package (pip install -e .) to run README examples"
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "EDITOR": str(editor), "COLUMNS": "120"}
+    for line in usage_lines():
+        result = subprocess.run(["bash", "-c", line], cwd=work, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, f"README line failed: {line}\n{result.stdout}\n{result.stderr}"
+        assert "Error:" not in result.stderr, line
+    assert (work / "refs.bib").read_text().count("@") >= 1
+    assert "## 20" in (work / "notebook.md").read_text()
+
+
+def test_quoted_results_in_readme_are_what_readlist_prints(tmp_path: Path) -> None:
+    """Lines like `readlist cite a b  # \\cite{a,b}` promise an output: check it."""
+    promised = [line for line in usage_lines() if line.startswith("readlist cite") and "# " in line]
+    assert promised
+    work = tmp_path / "w"
+    shutil.copytree(ROOT / "examples", work / "examples")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    subprocess.run(["bash", "-c", "readlist import examples/ && readlist add --title 'Attention Is All You Need' --author 'Ashish Vaswani' --year 2017"], cwd=work, env=env, check=True, capture_output=True)
+    for line in promised:
+        command, expected = line.split("# ", 1)
+        out = subprocess.run(["bash", "-c", command], cwd=work, env=env, capture_output=True, text=True, check=True).stdout
+        assert out.strip() == expected.strip()
+
+
+@pytest.mark.parametrize("name", sorted(c.name or c.callback.__name__ for c in app.registered_commands))
+def test_every_command_has_help_and_a_readme_section(name: str, cli) -> None:
+    result = cli(name, "--help")
+    assert "Usage:" in result.stdout
+    assert re.search(rf"^### .*\b{name}\b", README, flags=re.M), f"README has no section for {name}"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    quickstart = README.split("## Quickstart", 1)[1].split("##", 1)[0]
+    test_command = shell_blocks(quickstart)[1].strip()
+    python_part = test_command[test_command.index("python3 -m venv"):]
+    assert python_part in (ROOT / ".ci" / "run").read_text()
