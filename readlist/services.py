@@ -105,7 +105,7 @@ def select(entries: list[Entry], sel: Selection) -> list[Entry]:
 # -- tags ------------------------------------------------------------------------------------
 def normalise_tag(tag: str) -> str:
     """Lower case, runs of spaces to one hyphen: `Deep Learning` -> `deep-learning`."""
-    normal = re.sub(r"[\s\-]+", "-", tag.strip().lower()).strip("-")
+    normal = textnorm.tag_form(tag)
     if not normal or "," in normal:
         raise InvalidInput(f"tag {tag!r} is not usable (empty after normalising, or has a comma)")
     return normal

@@ -13,6 +13,7 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[\W_]+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_TAG_GAPS = re.compile(r"[\s\-]+")
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
@@ -22,6 +23,11 @@ def fold(text: str) -> str:
         return text.lower()
     stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def tag_form(tag: str) -> str:
+    """Lower case, runs of spaces and hyphens to one hyphen: `Deep  Learning` -> `deep-learning`."""
+    return _TAG_GAPS.sub("-", tag.strip().lower()).strip("-")
 
 
 def squash(text: str) -> str:

@@ -1,0 +1,354 @@
+"""The engine of `readlist search`: a small query language, matched in memory.
+
+Pure (no I/O) so that the CLI, tests and benchmarks share it. It has to stay fast over
+100,000 entries, so cheap checks (status, tags, year, title) run first and an entry's text
+is folded only when a term needs it: the abstract only for a plain word.
+
+Syntax (every term must hold; matching ignores case and accents):
+    word  "a phrase"                      at the start of a word in any text field
+    title:word  title:"a phrase"          the same, in the title only
+    author:name                           a substring of any one author
+    tag:name                              a whole tag, compared as tags are stored
+    topic:name                            a substring of any digest topic
+    year:2022  year:2022..2024  year:2022..  year:..2021
+    status:read                           one of models.STATUSES
+    -term                                 excludes entries the term matches
+A `word:value` whose `word` is not one of these fields is an ordinary word (URLs, DOIs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from readlist.errors import InvalidInput
+from readlist.models import STATUSES, Entry
+from readlist.textnorm import fold, tag_form
+
+FIELD_PREFIXES = ("title", "author", "tag", "topic", "year", "status")
+
+#: Weights of the text fields a plain word searches, in `_text_fields` order, best first.
+_TEXT_WEIGHTS = (
+    8.0,  # title
+    4.0,  # authors
+    2.0,  # tags
+    2.0,  # topics
+    1.0,  # comment
+    1.0,  # notes
+    1.0,  # abstract
+)
+_FIELD_WEIGHT = {"title": 8.0, "author": 4.0, "tag": 2.0, "topic": 2.0, "year": 0.0, "status": 0.0}
+#: Cheapest and most selective checks first; a plain word may need every field folded.
+_COST = {"status": 0, "tag": 1, "year": 2, "title": 3, "author": 4, "topic": 5, "any": 6}
+
+#: Shown when a field is given no value.
+_EXAMPLES = {
+    "title": "transformer",
+    "author": "hinton",
+    "tag": "ml",
+    "topic": "vision",
+    "year": "2022..2024",
+    "status": "read",
+}
+_TOKEN = re.compile(
+    r'(?P<exclude>-)?(?:(?P<prefix>\w+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]*))'
+)
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_YEARS = re.compile(r"(?P<first>\d{4})?(?P<range>\.\.)?(?P<last>\d{4})?")
+#: Join the values of a list field, and the fields, so that no word or phrase matches across
+#: two of them: neither is whitespace nor a word character.
+_SEPARATOR = "\x00"
+_FIELD_BREAK = "\x01"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One condition of a query.
+
+    `field` is "any" for a plain word or phrase, else one of FIELD_PREFIXES. `value` is folded
+    text with single spaces (a phrase is whitespace-insensitive), a normalised tag, a status,
+    or the year range as written; `years` is the parsed range, either end open.
+    """
+
+    field: str
+    value: str
+    exclude: bool = False
+    years: tuple[int | None, int | None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: an entry matches when every term holds."""
+
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A matching entry; `highlights` holds spans of the original title and of the authors
+    joined with ", ", so that the renderer can mark what matched without folding again."""
+
+    entry: Entry
+    score: float
+    highlights: dict[str, list[tuple[int, int]]]
+
+
+def _tag_key(tag: str) -> str:
+    """A tag as stored (`textnorm.tag_form`), also folded so that `tag:Résumé` finds `resume`."""
+    return tag_form(fold(tag))
+
+
+def parse_query(text: str) -> Query:
+    """Read the query language above; raise InvalidInput with a one-line reason if it is wrong."""
+    terms: list[Term] = []
+    position = 0
+    while (position := _skip_space(text, position)) < len(text):
+        match = _TOKEN.match(text, position)
+        assert match is not None  # every group is optional, so the pattern always matches
+        opens_quote = text[match.end() : match.end() + 1] == '"'
+        if match["phrase"] is None and not match["word"] and opens_quote:
+            raise InvalidInput(f"unclosed quote in search query: {text[position:]}")
+        terms.append(_term(match))
+        position = match.end()
+    if not terms:
+        raise InvalidInput('empty search query: give a word, a "phrase" or a field like tag:ml')
+    return Query(tuple(terms))
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _term(match: re.Match[str]) -> Term:
+    exclude = match["exclude"] is not None
+    prefix, phrase, word = match["prefix"], match["phrase"], match["word"]
+    value = phrase if phrase is not None else word
+    field = prefix.lower() if prefix and prefix.lower() in FIELD_PREFIXES else "any"
+    if prefix and field == "any":  # not a field: keep "doi:10.1/x" or "http://..." whole
+        value = f"{prefix}:{value}"
+    if not value.strip():
+        if phrase is not None:
+            raise InvalidInput(f"empty phrase in search query: {match[0]}")
+        if field != "any":
+            raise InvalidInput(f"{field}: needs a value, e.g. {field}:{_EXAMPLES[field]}")
+        raise InvalidInput("a lone '-' excludes nothing: write -word or -\"a phrase\"")
+    if field == "year":
+        return Term("year", value, exclude, _year_range(value))
+    if field == "status":
+        status = fold(value)
+        if status not in STATUSES:
+            raise InvalidInput(f"unknown status {value!r}: use one of {', '.join(STATUSES)}")
+        return Term("status", status, exclude)
+    if field == "tag":
+        tag = _tag_key(value)
+        if not tag:
+            raise InvalidInput(f"tag {value!r} is empty once normalised")
+        return Term("tag", tag, exclude)
+    folded = " ".join(fold(value).split())
+    if not folded:
+        raise InvalidInput(f"nothing to search for in {match[0]!r}")
+    return Term(field, folded, exclude)
+
+
+def _year_range(value: str) -> tuple[int | None, int | None]:
+    match = _YEARS.fullmatch(value)
+    has_year = match is not None and (match["first"] or match["last"])
+    if match is None or not has_year or (match["last"] and not match["range"]):
+        raise InvalidInput(
+            f"bad year {value!r}: use year:2022, year:2022..2024, year:2022.. or year:..2021"
+        )
+    first = int(match["first"]) if match["first"] else None
+    last = int(match["last"]) if match["last"] else None
+    if not match["range"]:
+        return first, first
+    if first is not None and last is not None and first > last:
+        raise InvalidInput(f"year range {value!r} runs backwards: write year:{last}..{first}")
+    return first, last
+
+
+class _Haystack:
+    """One entry and, once a plain word asks for it, all its text folded in one string."""
+
+    __slots__ = ("_everything", "entry")
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self._everything: str | None = None
+
+    def everything(self) -> str:
+        """The text fields, folded, in _TEXT_WEIGHTS order and split by _FIELD_BREAK."""
+        if self._everything is None:
+            fields = _text_fields(self.entry)
+            joined = _FIELD_BREAK.join(fields)
+            # One C-speed lower() in the common all-ASCII case; else fold field by field so
+            # that only the field with the accent takes fold's slow path.
+            self._everything = (
+                joined.lower() if joined.isascii() else _FIELD_BREAK.join(map(fold, fields))
+            )
+        return self._everything
+
+
+def _text_fields(entry: Entry) -> tuple[str, ...]:
+    return (
+        entry.title,
+        _SEPARATOR.join(entry.authors),
+        _SEPARATOR.join(entry.tags),
+        _topics(entry),
+        entry.comment or "",
+        _SEPARATOR.join([note.text for note in entry.notes]),
+        entry.abstract,
+    )
+
+
+def _topics(entry: Entry) -> str:
+    return _SEPARATOR.join([sighting.topic for sighting in entry.sightings])
+
+
+def _word_pattern(value: str) -> re.Pattern[str]:
+    """A word or phrase matches where a word starts ("transform" finds "Transformers",
+    "gan" does not find "organ"); the words of a phrase may be split by any whitespace."""
+    words = r"\s+".join(re.escape(word) for word in value.split(" "))
+    if _UNSPACED_SCRIPT.match(value):  # Chinese, Japanese, Korean: words are not space-separated
+        return re.compile(words)
+    return re.compile(r"(?<!\w)" + words)
+
+
+#: What a term gives an entry: the weight it adds to the score, or None if it does not match.
+_Matcher = Callable[[_Haystack], float | None]
+
+
+def _matcher(term: Term, year_of: Callable[[Entry], int | None]) -> _Matcher:
+    weight = _FIELD_WEIGHT.get(term.field, 0.0)
+    if term.field == "status":
+        return lambda hay: weight if hay.entry.status == term.value else None
+    if term.field == "tag":
+        return lambda hay: (
+            weight if any(_tag_key(tag) == term.value for tag in hay.entry.tags) else None
+        )
+    if term.field == "year":
+        assert term.years is not None
+        first, last = term.years
+        return lambda hay: weight if _within(year_of(hay.entry), first, last) else None
+    if term.field == "author":
+        return lambda hay: (
+            weight if term.value in fold(_SEPARATOR.join(hay.entry.authors)) else None
+        )
+    if term.field == "topic":
+        return lambda hay: weight if term.value in fold(_topics(hay.entry)) else None
+    # A substring test (C speed) rejects most entries before the word-start regex runs.
+    needle = max(term.value.split(" "), key=len)
+    pattern = _word_pattern(term.value)
+    if term.field == "title":
+        return lambda hay: (
+            weight if needle in (text := fold(hay.entry.title)) and pattern.search(text) else None
+        )
+
+    def best_field_weight(hay: _Haystack) -> float | None:
+        """The leftmost match lies in the best field, as fields are joined best first."""
+        text = hay.everything()
+        match = pattern.search(text) if needle in text else None
+        if match is None:
+            return None
+        return _TEXT_WEIGHTS[text.count(_FIELD_BREAK, 0, match.start())]
+
+    return best_field_weight
+
+
+def _within(year: int | None, first: int | None, last: int | None) -> bool:
+    return year is not None and (first is None or year >= first) and (last is None or year <= last)
+
+
+def search(
+    entries: Iterable[Entry], query: Query, year_of: Callable[[Entry], int | None]
+) -> list[Hit]:
+    """Entries matching every term of `query`, best first.
+
+    Ranking: the score (title > authors > tags/topic > abstract/comment/notes), then the
+    newest digest date, then the key, so the same store always gives the same order.
+    """
+    order = sorted(query.terms, key=lambda t: (_COST[t.field], t.exclude, -len(t.value)))
+    plan = [(_matcher(term, year_of), term.exclude) for term in order]
+    highlight = _Highlighter([term for term in query.terms if not term.exclude])
+    hits: list[Hit] = []
+    for entry in entries:
+        hay = _Haystack(entry)
+        score = 0.0
+        for matcher, exclude in plan:
+            weight = matcher(hay)
+            if (weight is None) != exclude:  # a wanted term missed, or an excluded one matched
+                break
+            score += weight or 0.0
+        else:
+            hits.append(Hit(entry, score, highlight(entry)))
+    hits.sort(key=lambda hit: hit.entry.key)
+    hits.sort(key=lambda hit: (hit.score, hit.entry.last_date or ""), reverse=True)
+    return hits
+
+
+class _Highlighter:
+    """Finds the positive terms in an entry's title and authors (compiled once per search)."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self.title_patterns = [_word_pattern(t.value) for t in terms if t.field in ("any", "title")]
+        self.author_patterns = [
+            _word_pattern(t.value) if t.field == "any" else re.compile(re.escape(t.value))
+            for t in terms
+            if t.field in ("any", "author")
+        ]
+
+    def __call__(self, entry: Entry) -> dict[str, list[tuple[int, int]]]:
+        title = _spans(entry.title, self.title_patterns) if self.title_patterns else []
+        authors = self._author_spans(entry.authors) if self.author_patterns else []
+        return {"title": title, "authors": authors}
+
+    def _author_spans(self, authors: list[str]) -> list[tuple[int, int]]:
+        """Spans over `", ".join(authors)`; each author is matched on its own."""
+        found: list[tuple[int, int]] = []
+        offset = 0
+        for author in authors:
+            spans = _spans(author, self.author_patterns)
+            found += [(start + offset, end + offset) for start, end in spans]
+            offset += len(author) + len(", ")
+        return found
+
+
+def _spans(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, int]]:
+    """Where `patterns` match the folded `text`, as merged spans of the original `text`."""
+    folded, origins = _fold_with_origins(text)
+    found = sorted(
+        _original_span(text, origins, match.start(), match.end())
+        for pattern in patterns
+        for match in pattern.finditer(folded)
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _fold_with_origins(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` plus, for each folded character, the index of the character it came from.
+
+    Folding changes lengths ("ß" -> "ss", "ﬁ" -> "fi", "é" written as e + U+0301 -> "e"), so
+    folded offsets cannot be used on the original text as they are.
+    """
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    pieces = [fold(char) for char in text]
+    origins = [index for index, piece in enumerate(pieces) for _ in piece]
+    return "".join(pieces), origins
+
+
+def _original_span(text: str, origins: list[int], start: int, end: int) -> tuple[int, int]:
+    """Map a folded span back, widening it to whole original characters and the combining
+    marks that follow them, so a highlight never splits "é" or "ß"."""
+    original_end = origins[end - 1] + 1
+    while original_end < len(text) and not fold(text[original_end]):
+        original_end += 1
+    return origins[start], original_end

@@ -1,0 +1,75 @@
+"""What only happens in a real terminal: prompts, confirmations and the progress bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def run_in_terminal(args: list[str], answers: list[str], db: Path, timeout: float = 30.0) -> tuple[int, str]:
+    """Run readlist with a pseudo-terminal as stdin/stdout/stderr, typing `answers` at prompts."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "READLIST_DB": str(db), "COLUMNS": "100", "TERM": "xterm"}
+    proc = subprocess.Popen([sys.executable, "-m", "readlist", *args], stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    output = b""
+    pending = list(answers)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+            if pending and output.rstrip().endswith((b":", b"]:", b"?", b"[y/N]:")):
+                os.write(leader, (pending.pop(0) + "\n").encode())
+        elif proc.poll() is not None:
+            break
+    proc.wait(timeout=5)
+    os.close(leader)
+    return proc.returncode, output.decode("utf-8", "replace")
+
+
+def stored(db: Path) -> list[dict]:
+    out = subprocess.run([sys.executable, "-m", "readlist", "--db", str(db), "list", "--json"], capture_output=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_add_without_options_asks_for_the_fields(db_path: Path) -> None:
+    code, screen = run_in_terminal(["add"], ["Deep Residual Learning", "Kaiming He, Xiangyu Zhang", "2016", "CVPR", "", ""], db_path)
+    assert code == 0, screen
+    assert "Title:" in screen and "he2016deep" in screen
+    [entry] = stored(db_path)
+    assert entry["authors"] == ["Kaiming He", "Xiangyu Zhang"] and entry["venue"] == "CVPR"
+
+
+def test_rm_confirmation_in_a_terminal(db_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "readlist", "--db", str(db_path), "add", "--title", "Keep Me", "--author", "Ann Lee"], check=True, capture_output=True)
+    code, screen = run_in_terminal(["rm", "leekeep"], ["n"], db_path)
+    assert code == 6 and "Remove 1 entry: leekeep?" in screen
+    assert len(stored(db_path)) == 1
+    code, screen = run_in_terminal(["rm", "leekeep"], ["y"], db_path)
+    assert code == 0 and "Removed leekeep" in screen
+    assert stored(db_path) == []
+
+
+def test_import_shows_progress_only_in_a_terminal(tmp_path: Path, db_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"d{n:02d}.txt").write_text(f"T\n\n2024-01-{n % 28 + 1:02d} 更新\n\nPaper {n}\n\nAuthors:Ann Lee\n\nAbstract.\n", encoding="utf-8")
+    code, screen = run_in_terminal(["import", str(folder)], [], db_path)
+    assert code == 0, screen
+    assert "Importing" in screen and "40 new" in screen
+    piped = subprocess.run([sys.executable, "-m", "readlist", "--db", str(tmp_path / "other.json"), "import", str(folder)], capture_output=True, text=True, check=True)
+    assert "Importing" not in piped.stderr and "\x1b" not in piped.stderr
