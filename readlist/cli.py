@@ -12,13 +12,16 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from readlist import __version__
 from readlist.errors import Cancelled, InvalidInput, ReadlistError
+
+if TYPE_CHECKING:
+    from readlist.services import Fields, Selection
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -54,9 +57,15 @@ def _main(
     ctx: typer.Context,
     db: Annotated[
         Optional[Path],
-        typer.Option("--db", help="Store file (default: $READLIST_DB, else readlist.json in the user data dir).", show_default=False),
+        typer.Option(
+            "--db",
+            help="Store file (default: $READLIST_DB, else readlist.json in the user data dir).",
+            show_default=False,
+        ),
     ] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
 ) -> None:
     ctx.obj = db
 
@@ -122,7 +131,16 @@ UntilFilter = Annotated[Optional[str], typer.Option("--until", help="Seen in a d
 StatusFilter = Annotated[Optional[str], typer.Option("--status", help="Only entries with this reading status.")]
 
 
-def _selection(topic, since, until, tags, status, sort="date", reverse=False, limit=None):  # type: ignore[no-untyped-def]
+def _selection(
+    topic: Optional[str],
+    since: Optional[str],
+    until: Optional[str],
+    tags: Optional[list[str]],
+    status: Optional[str],
+    sort: str = "date",
+    reverse: bool = False,
+    limit: Optional[int] = None,
+) -> Selection:
     from readlist.services import SORTS, Selection
 
     if sort not in SORTS:
@@ -145,8 +163,12 @@ def _selection(topic, since, until, tags, status, sort="date", reverse=False, li
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="Digest files (.txt, .md), .bib files, directories, or - for stdin.")],
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", help="Tag every imported entry (repeatable).")] = None,
+    paths: Annotated[
+        list[str], typer.Argument(help="Digest files (.txt, .md), .bib files, directories, or - for stdin.")
+    ],
+    tag: Annotated[
+        Optional[list[str]], typer.Option("--tag", "-t", help="Tag every imported entry (repeatable).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import digests and BibTeX; the same paper in several digests becomes one entry."""
@@ -277,7 +299,7 @@ TagsOpt = Annotated[list[str], typer.Option("--tag", "-t", help="A tag (repeatab
 @app.command()
 def tag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption = False) -> None:
     """Add tags to entries (lower case, spaces become hyphens)."""
-    from readlist import render, services
+    from readlist import services
 
     with _write_store(ctx) as store:
         entries = services.add_tags(store, _keys(keys), tags)
@@ -334,7 +356,9 @@ def _edit_text() -> str:
         try:
             code = subprocess.call([*shlex.split(editor), str(path)])
         except OSError as exc:
-            raise InvalidInput(f"cannot start the editor {editor!r} ({exc.strerror}); give the note as an argument") from exc
+            raise InvalidInput(
+                f"cannot start the editor {editor!r} ({exc.strerror}); give the note as an argument"
+            ) from exc
         if code != 0:
             raise Cancelled(f"the editor {editor!r} exited with code {code}; no note was added")
         return path.read_text(encoding="utf-8")
@@ -359,7 +383,7 @@ def note(
             entry = services.resolve(store, key)
             if 1 <= delete <= len(entry.notes):
                 _confirm(f"Delete note {delete} of {entry.key} ({entry.notes[delete - 1].text[:60]!r})?", yes)
-            entry, removed = services.delete_note(store, key, delete)
+            entry, _removed = services.delete_note(store, key, delete)
         render.message(f"Deleted note {delete} of {entry.key}.")
         return
     if text is None:
@@ -397,7 +421,9 @@ def log(
 
     with _read_store(ctx) as store:
         keys = [services.resolve(store, k).key for k in key or []]
-        lines = services.journal(store.entries(), _parse_date(since, "--since"), _parse_date(until, "--until"), tag, keys)
+        lines = services.journal(
+            store.entries(), _parse_date(since, "--since"), _parse_date(until, "--until"), tag, keys
+        )
     if as_json:
         _print_json(journal_json(lines))
     elif markdown:
@@ -411,7 +437,9 @@ def log(
 @app.command()
 def status(
     ctx: typer.Context,
-    args: Annotated[list[str], typer.Argument(help="KEY... STATE, STATE one of unread, queued, reading, read, skipped.")],
+    args: Annotated[
+        list[str], typer.Argument(help="KEY... STATE, STATE one of unread, queued, reading, read, skipped.")
+    ],
     priority: Annotated[Optional[int], typer.Option("--priority", "-p", help="1 (most urgent) to 5.")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -427,7 +455,9 @@ def status(
         raise InvalidInput(f"the last argument must be a status: {', '.join(STATUSES)} (got {args[-1]!r})")
     with _write_store(ctx) as store:
         entries = services.set_status(store, _keys(keys), state, _now(), priority)
-    _report_entries(entries, as_json, lambda e: f"{e.key}: {e.status}" + (f", priority {e.priority}" if e.priority else ""))
+    _report_entries(
+        entries, as_json, lambda e: f"{e.key}: {e.status}" + (f", priority {e.priority}" if e.priority else "")
+    )
 
 
 @app.command("next")
@@ -457,7 +487,15 @@ def next_(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 # -- add, edit, remove -----------------------------------------------------------------------
-def _fields(title, author, year, venue, abstract, url, arxiv):  # type: ignore[no-untyped-def]
+def _fields(
+    title: Optional[str],
+    author: Optional[list[str]],
+    year: Optional[int],
+    venue: Optional[str],
+    abstract: Optional[str],
+    url: Optional[str],
+    arxiv: Optional[str],
+) -> Fields:
     from readlist.services import Fields, split_authors
 
     return Fields(
@@ -472,12 +510,16 @@ def _fields(title, author, year, venue, abstract, url, arxiv):  # type: ignore[n
 
 
 TitleOpt = Annotated[Optional[str], typer.Option("--title", help="The title, LaTeX allowed.")]
-AuthorOpt = Annotated[Optional[list[str]], typer.Option("--author", "-a", help='"Given Family" (repeatable, or comma-separated).')]
+AuthorOpt = Annotated[
+    Optional[list[str]], typer.Option("--author", "-a", help='"Given Family" (repeatable, or comma-separated).')
+]
 YearOpt = Annotated[Optional[int], typer.Option("--year", help="Publication year.")]
 VenueOpt = Annotated[Optional[str], typer.Option("--venue", help="Conference or journal.")]
 AbstractOpt = Annotated[Optional[str], typer.Option("--abstract", help="The abstract.")]
 UrlOpt = Annotated[Optional[str], typer.Option("--url", help="A link to the paper.")]
-ArxivOpt = Annotated[Optional[str], typer.Option("--arxiv", help="arXiv id, e.g. 2201.00814v2 (stored without version).")]
+ArxivOpt = Annotated[
+    Optional[str], typer.Option("--arxiv", help="arXiv id, e.g. 2201.00814v2 (stored without version).")
+]
 
 
 @app.command()
@@ -551,7 +593,10 @@ def rm(
     wanted = _keys(keys)
     with _write_store(ctx) as store:
         entries = services.resolve_all(store, wanted)
-        _confirm(f"Remove {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}: {', '.join(e.key for e in entries)}?", yes)
+        _confirm(
+            f"Remove {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}: {', '.join(e.key for e in entries)}?",
+            yes,
+        )
         removed = services.remove_entries(store, [e.key for e in entries])
     _report_entries(removed, as_json, lambda e: f"Removed {e.key}: {e.title}")
 
@@ -560,16 +605,24 @@ def rm(
 @app.command()
 def export(
     ctx: typer.Context,
-    keys: Annotated[Optional[list[str]], typer.Argument(help="Only these keys (default: all that match the filters).")] = None,
+    keys: Annotated[
+        Optional[list[str]], typer.Argument(help="Only these keys (default: all that match the filters).")
+    ] = None,
     topic: TopicFilter = None,
     since: SinceFilter = None,
     until: UntilFilter = None,
     tag: TagFilter = None,
     status: StatusFilter = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, json, csv or markdown.")] = "bibtex",
-    profile: Annotated[str, typer.Option("--profile", help="bibtex (ASCII, any BibTeX style) or biblatex (UTF-8, biber).")] = "bibtex",
-    keep_comments: Annotated[bool, typer.Option("--keep-comments", help="Put the arXiv comment line into `annote`.")] = False,
+    profile: Annotated[
+        str, typer.Option("--profile", help="bibtex (ASCII, any BibTeX style) or biblatex (UTF-8, biber).")
+    ] = "bibtex",
+    keep_comments: Annotated[
+        bool, typer.Option("--keep-comments", help="Put the arXiv comment line into `annote`.")
+    ] = False,
 ) -> None:
     """Export entries as BibTeX (default), JSON, CSV or Markdown."""
     from readlist import services

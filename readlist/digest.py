@@ -209,9 +209,7 @@ def _read_sections(parts: list[_Part], file: str) -> DigestParse:
     return result
 
 
-def _read_entry(
-    parts: list[_Part], i: int, file: str, problems: list[Problem]
-) -> tuple[int, _Entry | None]:
+def _read_entry(parts: list[_Part], i: int, file: str, problems: list[Problem]) -> tuple[int, _Entry | None]:
     """The entry titled `parts[i]` (an Authors part follows) and the index after it."""
     title, authors_line = parts[i], parts[i + 1].text
     names = _NAME_SEPARATOR.split(_AUTHORS_LABEL.sub("", authors_line, count=1).strip())

@@ -34,7 +34,20 @@ JSON_KEYS = (
     "added",
 )
 
-CSV_COLUMNS = ("key", "title", "authors", "year", "venue", "topics", "dates", "tags", "status", "priority", "url", "arxiv")
+CSV_COLUMNS = (
+    "key",
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "topics",
+    "dates",
+    "tags",
+    "status",
+    "priority",
+    "url",
+    "arxiv",
+)
 
 
 def entry_json(entry: Entry) -> dict[str, Any]:
@@ -52,9 +65,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "arxiv": entry.arxiv,
         "topics": entry.topics,
         "dates": entry.dates,
-        "sightings": [
-            {"file": s.file, "topic": s.topic, "date": s.date, "line": s.line} for s in entry.sightings
-        ],
+        "sightings": [{"file": s.file, "topic": s.topic, "date": s.date, "line": s.line} for s in entry.sightings],
         "tags": list(entry.tags),
         "status": entry.status,
         "priority": entry.priority,
@@ -81,8 +92,7 @@ def to_csv(entries: list[Entry]) -> str:
     for entry in entries:
         row = entry_json(entry)
         writer.writerow(
-            "; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c])
-            for c in CSV_COLUMNS
+            "; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c]) for c in CSV_COLUMNS
         )
     return out.getvalue()
 

@@ -46,9 +46,7 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[_Source], list[Problem]]:
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in DIGEST_SUFFIXES | BIBTEX_SUFFIXES
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DIGEST_SUFFIXES | BIBTEX_SUFFIXES
             )
             if not found:
                 problems.append(Problem(raw, None, "no .txt, .md or .bib files in this directory"))
@@ -111,7 +109,7 @@ def import_paths(
 
 def _strip_prefix(message: str, name: str) -> str:
     prefix = f"{name}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    return message[len(prefix) :] if message.startswith(prefix) else message
 
 
 class _Merger:

@@ -142,10 +142,7 @@ class Entry:
             "url": self.url,
             "arxiv": self.arxiv,
             "primary_class": self.primary_class,
-            "sightings": [
-                {"file": s.file, "topic": s.topic, "date": s.date, "line": s.line}
-                for s in self.sightings
-            ],
+            "sightings": [{"file": s.file, "topic": s.topic, "date": s.date, "line": s.line} for s in self.sightings],
             "tags": list(self.tags),
             "status": self.status,
             "priority": self.priority,

@@ -76,7 +76,7 @@ def entries_table(
         first_author = byline(entry.authors)
         first_len = len(entry.authors[0]) if entry.authors else 0
         author_spans = [(s, min(e, first_len)) for s, e in marks.get("authors", []) if s < first_len]
-        cells = [
+        cells: list[Text | str] = [
             safe(entry.key),
             _highlighted(entry.title, marks.get("title", [])),
             _highlighted(first_author, author_spans),
@@ -104,7 +104,12 @@ def entry_panel(entry: Entry, year: int | None) -> Panel:
     facts.add_column()
     facts.add_row("authors", safe(", ".join(entry.authors) or "(none)"))
     facts.add_row("year", str(year or ""))
-    for label, value in (("venue", entry.venue), ("comment", entry.comment), ("arXiv", entry.arxiv), ("url", entry.url)):
+    for label, value in (
+        ("venue", entry.venue),
+        ("comment", entry.comment),
+        ("arXiv", entry.arxiv),
+        ("url", entry.url),
+    ):
         if value:
             facts.add_row(label, safe(value))
     facts.add_row("status", Text(entry.status, style=STATUS_STYLE.get(entry.status, "")))

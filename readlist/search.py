@@ -51,9 +51,7 @@ _EXAMPLES = {
     "year": "2022..2024",
     "status": "read",
 }
-_TOKEN = re.compile(
-    r'(?P<exclude>-)?(?:(?P<prefix>\w+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]*))'
-)
+_TOKEN = re.compile(r'(?P<exclude>-)?(?:(?P<prefix>\w+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]*))')
 _UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _YEARS = re.compile(r"(?P<first>\d{4})?(?P<range>\.\.)?(?P<last>\d{4})?")
 #: Join the values of a list field, and the fields, so that no word or phrase matches across
@@ -157,9 +155,7 @@ def _year_range(value: str) -> tuple[int | None, int | None]:
     match = _YEARS.fullmatch(value)
     has_year = match is not None and (match["first"] or match["last"])
     if match is None or not has_year or (match["last"] and not match["range"]):
-        raise InvalidInput(
-            f"bad year {value!r}: use year:2022, year:2022..2024, year:2022.. or year:..2021"
-        )
+        raise InvalidInput(f"bad year {value!r}: use year:2022, year:2022..2024, year:2022.. or year:..2021")
     first = int(match["first"]) if match["first"] else None
     last = int(match["last"]) if match["last"] else None
     if not match["range"]:
@@ -185,9 +181,7 @@ class _Haystack:
             joined = _FIELD_BREAK.join(fields)
             # One C-speed lower() in the common all-ASCII case; else fold field by field so
             # that only the field with the accent takes fold's slow path.
-            self._everything = (
-                joined.lower() if joined.isascii() else _FIELD_BREAK.join(map(fold, fields))
-            )
+            self._everything = joined.lower() if joined.isascii() else _FIELD_BREAK.join(map(fold, fields))
         return self._everything
 
 
@@ -225,26 +219,20 @@ def _matcher(term: Term, year_of: Callable[[Entry], int | None]) -> _Matcher:
     if term.field == "status":
         return lambda hay: weight if hay.entry.status == term.value else None
     if term.field == "tag":
-        return lambda hay: (
-            weight if any(_tag_key(tag) == term.value for tag in hay.entry.tags) else None
-        )
+        return lambda hay: weight if any(_tag_key(tag) == term.value for tag in hay.entry.tags) else None
     if term.field == "year":
         assert term.years is not None
         first, last = term.years
         return lambda hay: weight if _within(year_of(hay.entry), first, last) else None
     if term.field == "author":
-        return lambda hay: (
-            weight if term.value in fold(_SEPARATOR.join(hay.entry.authors)) else None
-        )
+        return lambda hay: weight if term.value in fold(_SEPARATOR.join(hay.entry.authors)) else None
     if term.field == "topic":
         return lambda hay: weight if term.value in fold(_topics(hay.entry)) else None
     # A substring test (C speed) rejects most entries before the word-start regex runs.
     needle = max(term.value.split(" "), key=len)
     pattern = _word_pattern(term.value)
     if term.field == "title":
-        return lambda hay: (
-            weight if needle in (text := fold(hay.entry.title)) and pattern.search(text) else None
-        )
+        return lambda hay: weight if needle in (text := fold(hay.entry.title)) and pattern.search(text) else None
 
     def best_field_weight(hay: _Haystack) -> float | None:
         """The leftmost match lies in the best field, as fields are joined best first."""
@@ -261,9 +249,7 @@ def _within(year: int | None, first: int | None, last: int | None) -> bool:
     return year is not None and (first is None or year >= first) and (last is None or year <= last)
 
 
-def search(
-    entries: Iterable[Entry], query: Query, year_of: Callable[[Entry], int | None]
-) -> list[Hit]:
+def search(entries: Iterable[Entry], query: Query, year_of: Callable[[Entry], int | None]) -> list[Hit]:
     """Entries matching every term of `query`, best first.
 
     Ranking: the score (title > authors > tags/topic > abstract/comment/notes), then the

@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -169,9 +169,7 @@ def check_priority(priority: int | None) -> int | None:
     return priority
 
 
-def set_status(
-    store: Store, keys: list[str], state: str | None, now: str, priority: int | None = None
-) -> list[Entry]:
+def set_status(store: Store, keys: list[str], state: str | None, now: str, priority: int | None = None) -> list[Entry]:
     if state is None and priority is None:
         raise InvalidInput("give a status, --priority, or both")
     if state is not None:
@@ -212,7 +210,7 @@ class JournalLine:
 
 def _instant(stamp: str) -> str:
     """A sortable UTC form of an ISO stamp written with any offset."""
-    return datetime.fromisoformat(stamp).astimezone(timezone.utc).isoformat()
+    return datetime.fromisoformat(stamp).astimezone(UTC).isoformat()
 
 
 def journal(
@@ -249,7 +247,7 @@ def parse_arxiv_id(raw: str) -> str:
     candidate = raw.strip().rstrip("/")
     for prefix in ("https://arxiv.org/abs/", "https://arxiv.org/pdf/", "http://arxiv.org/abs/"):
         if candidate.lower().startswith(prefix):
-            candidate = candidate[len(prefix):].removesuffix(".pdf")
+            candidate = candidate[len(prefix) :].removesuffix(".pdf")
     match = _ARXIV_ID.match(candidate)
     if not match:
         raise InvalidInput(f"{raw!r} is not an arXiv id (like 2201.00814 or hep-th/9901001)")

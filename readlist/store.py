@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -89,11 +89,9 @@ def _load(path: Path) -> dict[str, dict[str, Any]]:
         with _gc_paused():
             data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise StoreError(
-            f"{path}: the store is not valid JSON ({exc}); it was left unchanged"
-        ) from exc
+        raise StoreError(f"{path}: the store is not valid JSON ({exc}); it was left unchanged") from exc
     _check_schema(path, data)
-    return data
+    return data  # type: ignore[no-any-return]  # checked by _check_schema
 
 
 def _new_data() -> dict[str, dict[str, Any]]:
@@ -164,7 +162,7 @@ class Store:
         replaced = {key: e.to_dict() for key, e in latest.items() if key in index}
         if replaced:
 
-            def replace_by_key(doc: dict[str, Any]) -> None:
+            def replace_by_key(doc: MutableMapping[str, Any]) -> None:
                 new = replaced[doc["key"]]
                 doc.clear()
                 doc.update(new)
@@ -189,9 +187,7 @@ class Store:
         try:
             write_atomically(self.path, payload)
         except OSError as exc:
-            raise StoreError(
-                f"{self.path}: cannot write the store ({exc.strerror}); it was left unchanged"
-            ) from exc
+            raise StoreError(f"{self.path}: cannot write the store ({exc.strerror}); it was left unchanged") from exc
         self._storage.changed = False
 
     def _require_writable(self) -> None:
@@ -216,9 +212,7 @@ def open_store(path: Path, *, write: bool = False) -> Iterator[Store]:
         lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
         lock.acquire()
     except Timeout as exc:
-        raise StoreError(
-            f"{path}: another readlist command holds the store lock; try again"
-        ) from exc
+        raise StoreError(f"{path}: another readlist command holds the store lock; try again") from exc
     except OSError as exc:
         raise StoreError(f"{path}: cannot lock the store ({exc.strerror})") from exc
     try:

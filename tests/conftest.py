@@ -35,7 +35,7 @@ class Cli:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None, ok: bool = True):  # noqa: A002
+    def __call__(self, *args: str, input: str | None = None, ok: bool = True):
         result = self.runner.invoke(app, list(args), input=input)
         if ok and result.exit_code != 0:
             raise AssertionError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -23,8 +22,21 @@ def three(cli, write_digest) -> list[str]:
 
 
 def test_add_prints_key_and_stores_fields(cli) -> None:
-    result = cli("add", "--title", "Attention Is All You Need", "--author", "Ashish Vaswani, Noam Shazeer",
-                 "--year", "2017", "--venue", "NeurIPS", "--arxiv", "1706.03762v7", "--tag", "Classics")
+    result = cli(
+        "add",
+        "--title",
+        "Attention Is All You Need",
+        "--author",
+        "Ashish Vaswani, Noam Shazeer",
+        "--year",
+        "2017",
+        "--venue",
+        "NeurIPS",
+        "--arxiv",
+        "1706.03762v7",
+        "--tag",
+        "Classics",
+    )
     assert result.stdout.strip() == "vaswani2017attention"
     entry = cli.json("show", "vaswani2017attention")
     assert entry["authors"] == ["Ashish Vaswani", "Noam Shazeer"]
@@ -44,7 +56,9 @@ def test_add_refuses_a_duplicate_unless_forced(cli, three) -> None:
     result = cli("add", "--title", "sparse routers for tiny transformers!", "--author", "Ana Souza", ok=False)
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert "already in the reading list as souza2024sparse" in result.stderr
-    forced = cli("add", "--title", "Sparse Routers for Tiny Transformers", "--author", "Ana Souza", "--year", "2024", "--force")
+    forced = cli(
+        "add", "--title", "Sparse Routers for Tiny Transformers", "--author", "Ana Souza", "--year", "2024", "--force"
+    )
     assert forced.stdout.strip() == "souza2024sparsea"
 
 

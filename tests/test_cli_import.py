@@ -58,14 +58,18 @@ def test_result_does_not_depend_on_import_order(cli, write_digest, tmp_path: Pat
     files = [
         write_digest("x.txt", "T1", "2022-03-11", [MVP_OLD, OTHER]),
         write_digest("y.txt", "T2", "2022-07-01", [MVP_NEW]),
-        write_digest("z.txt", "T3", "2022-05-02", [OTHER[:3] + ("Accepted at ICML 2022",), MVP_OLD]),
+        write_digest("z.txt", "T3", "2022-05-02", [(*OTHER[:3], "Accepted at ICML 2022"), MVP_OLD]),
     ]
     monkeypatch.setenv("READLIST_DB", str(tmp_path / f"store-{''.join(map(str, order))}.json"))
     for i in order:
         cli("import", str(files[i]))
     entries = cli.json("list", "--sort", "key")
     comparable = [
-        {k: (sorted(v, key=json.dumps) if k == "sightings" else v) for k, v in e.items() if k not in ("added", "topics")}
+        {
+            k: (sorted(v, key=json.dumps) if k == "sightings" else v)
+            for k, v in e.items()
+            if k not in ("added", "topics")
+        }
         for e in entries
     ]
     expected_path = tmp_path / "expected.json"
@@ -89,7 +93,12 @@ def test_directory_import_is_recursive_and_reports_files(cli, write_digest, tmp_
     first = write_digest("a.txt", "T", "2022-03-11", [MVP_OLD])
     nested = tmp_path / "digests" / "deeper"
     nested.mkdir()
-    (nested / "b.md").write_text((first.read_text()).replace("2022-03-11", "2022-04-01").replace(MVP_OLD[0], OTHER[0]).replace(MVP_OLD[1], OTHER[1]))
+    (nested / "b.md").write_text(
+        (first.read_text())
+        .replace("2022-03-11", "2022-04-01")
+        .replace(MVP_OLD[0], OTHER[0])
+        .replace(MVP_OLD[1], OTHER[1])
+    )
     (nested / "ignored.pdf").write_bytes(b"%PDF-1.4\x00")
     report = cli.json("import", str(tmp_path / "digests"))
     assert len(report["files"]) == 2
@@ -104,10 +113,16 @@ def test_stdin_import(cli, write_digest) -> None:
     assert cli.json("show", "souza2022sparse")["sightings"][0]["file"] == "<stdin>"
 
 
-def test_problems_are_listed_with_file_and_line_and_good_entries_still_import(cli, write_digest, tmp_path: Path) -> None:
+def test_problems_are_listed_with_file_and_line_and_good_entries_still_import(
+    cli, write_digest, tmp_path: Path
+) -> None:
     good = write_digest("good.txt", "T", "2022-03-11", [MVP_OLD])
     broken = tmp_path / "digests" / "broken.txt"
-    broken.write_text("T\n\n2022-03-12 更新\n\nA Paper Without Authors\n\nJust an abstract line.\n\n\n" + "Sparse Routers for Tiny Transformers\n\nAuthors:Ana Souza\n\nRouters.\n", encoding="utf-8")
+    broken.write_text(
+        "T\n\n2022-03-12 更新\n\nA Paper Without Authors\n\nJust an abstract line.\n\n\n"
+        + "Sparse Routers for Tiny Transformers\n\nAuthors:Ana Souza\n\nRouters.\n",
+        encoding="utf-8",
+    )
     empty = tmp_path / "digests" / "empty.txt"
     empty.write_text("")
     result = cli("import", str(good), str(broken), str(empty), str(tmp_path / "missing.txt"), ok=False)
@@ -139,7 +154,7 @@ def test_key_clashes_get_letters_case_insensitively(cli, write_digest) -> None:
 
 def test_keys_are_stable_after_newer_sightings(cli, write_digest) -> None:
     cli("import", str(write_digest("a.txt", "T", "2022-03-11", [MVP_OLD])))
-    cli("import", str(write_digest("b.txt", "T", "2023-01-05", [MVP_NEW[:3] + ("Accepted at CVPR 2023",)])))
+    cli("import", str(write_digest("b.txt", "T", "2023-01-05", [(*MVP_NEW[:3], "Accepted at CVPR 2023")])))
     assert cli("list", "--keys").stdout.split() == ["wei2022mvp"]
 
 

@@ -65,9 +65,7 @@ QUIRKS = [
     pytest.param(HEAD.replace(" 更新", "") + ENTRY, [item()], id="date_without_suffix"),
     pytest.param(HEAD.replace(" 更新", "更新") + ENTRY, [item()], id="date_suffix_without_space"),
     pytest.param(HEAD.replace("2024-01-02", "2024-1-2") + ENTRY, [item()], id="date_one_digit"),
-    pytest.param(
-        HEAD + ENTRY.replace("Authors:", "Authors: "), [item()], id="authors_space_after_colon"
-    ),
+    pytest.param(HEAD + ENTRY.replace("Authors:", "Authors: "), [item()], id="authors_space_after_colon"),
     pytest.param(
         HEAD + "A Title\n\nAuthors :  Ada Lovelace ,Alan Turing ,\n\nAn abstract.\n",
         [item(authors=("Ada Lovelace", "Alan Turing"))],
@@ -110,15 +108,22 @@ QUIRKS = [
     ),
     pytest.param(
         HEAD + ENTRY + "\n2024-01-03 更新\n" + SECOND,
-        [item(), item("Second Title", 13, authors=("Alan Turing",), abstract="Another abstract.",
-                      date="2024-01-03")],
+        [item(), item("Second Title", 13, authors=("Alan Turing",), abstract="Another abstract.", date="2024-01-03")],
         id="two_date_sections_one_topic",
     ),
     pytest.param(
         HEAD + ENTRY + "PDF 9 pages\n\n\nOther Topic\n\n2024-01-03\n" + SECOND,
-        [item(comment="9 pages"),
-         item("Second Title", 17, authors=("Alan Turing",), abstract="Another abstract.",
-              topic="Other Topic", date="2024-01-03")],
+        [
+            item(comment="9 pages"),
+            item(
+                "Second Title",
+                17,
+                authors=("Alan Turing",),
+                abstract="Another abstract.",
+                topic="Other Topic",
+                date="2024-01-03",
+            ),
+        ],
         id="new_topic_before_second_date",
     ),
     pytest.param(
@@ -127,8 +132,7 @@ QUIRKS = [
         id="title_that_reads_like_a_footer",
     ),
     pytest.param(
-        HEAD + ENTRY.replace("An abstract.", "PDF files are\nhard to parse.") + "PDF 8 pages,\n"
-        "5 figures\n",
+        HEAD + ENTRY.replace("An abstract.", "PDF files are\nhard to parse.") + "PDF 8 pages,\n5 figures\n",
         [item(abstract="PDF files are hard to parse.", comment="8 pages, 5 figures")],
         id="abstract_that_starts_with_pdf_and_a_wrapped_comment",
     ),
@@ -193,8 +197,7 @@ PROBLEMS = [
     pytest.param(
         HEAD + ENTRY + "\nCut Title\n\nAuthors:Ada Lovelace",
         [item()],
-        [(11, 'file ends after the "Authors:" line of "Cut Title", with no abstract '
-              "(cut short?)")],
+        [(11, 'file ends after the "Authors:" line of "Cut Title", with no abstract (cut short?)')],
         id="cut_after_authors",
     ),
     pytest.param(
@@ -211,17 +214,14 @@ PROBLEMS = [
     ),
     pytest.param(
         HEAD.replace("2024-01-02", "2024-02-30") + ENTRY + "\n2024-01-03 更新\n" + SECOND,
-        [item("Second Title", 13, authors=("Alan Turing",), abstract="Another abstract.",
-              date="2024-01-03")],
-        [(3, '"2024-02-30 更新" is not a valid date; the entries up to the next date line are '
-             "skipped")],
+        [item("Second Title", 13, authors=("Alan Turing",), abstract="Another abstract.", date="2024-01-03")],
+        [(3, '"2024-02-30 更新" is not a valid date; the entries up to the next date line are skipped')],
         id="date_that_does_not_exist",
     ),
     pytest.param(
         HEAD.replace("2024-01-02", "2024-13-01") + ENTRY,
         [],
-        [(3, '"2024-13-01 更新" is not a valid date; the entries up to the next date line are '
-             "skipped")],
+        [(3, '"2024-13-01 更新" is not a valid date; the entries up to the next date line are skipped')],
         id="month_thirteen",
     ),
     pytest.param(ENTRY, [], [(1, NO_HEADER)], id="no_header_at_all"),
@@ -264,12 +264,8 @@ def test_problems_are_reported_with_their_line_and_the_rest_is_read(
         pytest.param(b"Topic\n", "Topic\n", id="utf8"),
         pytest.param("\ufeffThème\n".encode(), "Thème\n", id="utf8_bom"),
         pytest.param(b"a\r\nb\rc\n", "a\nb\nc\n", id="crlf_and_lone_cr"),
-        pytest.param(
-            "视觉\n\n2024-01-02 更新\n".encode("gb18030"), "视觉\n\n2024-01-02 更新\n", id="gb18030"
-        ),
-        pytest.param(
-            "\ufeff更新 Clément\r\n".encode("gb18030"), "更新 Clément\n", id="gb18030_with_bom"
-        ),
+        pytest.param("视觉\n\n2024-01-02 更新\n".encode("gb18030"), "视觉\n\n2024-01-02 更新\n", id="gb18030"),
+        pytest.param("\ufeff更新 Clément\r\n".encode("gb18030"), "更新 Clément\n", id="gb18030_with_bom"),
         pytest.param(b"Title\x1b[0m\n", "Title\x1b[0m\n", id="escapes_are_parse_business"),
     ],
 )
@@ -298,9 +294,7 @@ def test_decode(data: bytes, text: str) -> None:
             "d.txt: not a text file: byte 0x80 at offset 6 is neither UTF-8 nor GB18030",
             id="neither_utf8_nor_gb18030",
         ),
-        pytest.param(
-            "Topic".encode("utf-16"), "d.txt: the file is UTF-16; save it as UTF-8", id="utf16"
-        ),
+        pytest.param("Topic".encode("utf-16"), "d.txt: the file is UTF-16; save it as UTF-8", id="utf16"),
     ],
 )
 def test_decode_refuses_what_is_not_a_text_file(data: bytes, message: str) -> None:

@@ -62,8 +62,12 @@ def test_filters_by_tag_and_key(tz) -> None:
 
 
 def test_next_is_the_longest_queued_across_offsets() -> None:
-    early = Entry(key="z", title="Z", status="queued", log=[Event("2024-03-02T08:00:00+09:00", "status", "unread -> queued")])
-    late = Entry(key="a", title="A", status="queued", log=[Event("2024-03-01T23:30:00+00:00", "status", "unread -> queued")])
+    early = Entry(
+        key="z", title="Z", status="queued", log=[Event("2024-03-02T08:00:00+09:00", "status", "unread -> queued")]
+    )
+    late = Entry(
+        key="a", title="A", status="queued", log=[Event("2024-03-01T23:30:00+00:00", "status", "unread -> queued")]
+    )
     read = Entry(key="r", title="R", status="read")
     assert services.next_queued([late, early, read]).key == "z"
     late.priority = 2

@@ -17,9 +17,9 @@ from readlist.models import STATUSES
 
 KEYS = ["alpha2024one", "beta2024two", "gamma2024three"]
 TAGS = st.sampled_from(["ml", "Deep Learning", "to-read", "x"])
-NOTE_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
-    lambda t: t.strip() and not t.startswith("-")
-)
+NOTE_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20
+).filter(lambda t: t.strip() and not t.startswith("-"))
 
 
 def normal(tag: str) -> str:
@@ -78,7 +78,10 @@ class ReadingListMachine(RuleBasedStateMachine):
         if not hasattr(self, "model"):
             return
         stored = json.loads(self.runner.invoke(app, ["--db", self.db, "list", "--json"]).stdout)
-        actual = {e["key"]: {"tags": e["tags"], "status": e["status"], "notes": [n["text"] for n in e["notes"]]} for e in stored}
+        actual = {
+            e["key"]: {"tags": e["tags"], "status": e["status"], "notes": [n["text"] for n in e["notes"]]}
+            for e in stored
+        }
         assert actual == self.model
 
     def teardown(self) -> None:

@@ -9,11 +9,19 @@ import sys
 from readlist.errors import ExitCode
 from readlist.exporters import JSON_KEYS
 
-HOSTILE = ("[bold]Bold[/] and [/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07title", "Eve [link=x]Evil[/link]", "a\x1b[2Jb", None)
+HOSTILE = (
+    "[bold]Bold[/] and [/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07title",
+    "Eve [link=x]Evil[/link]",
+    "a\x1b[2Jb",
+    None,
+)
 
 
 def test_json_entry_keys_are_the_documented_contract(cli, write_digest) -> None:
-    cli("import", str(write_digest("a.txt", "T", "2024-01-01", [("Plain Title", "Ann Lee", "Abs.", "Accepted at ICLR 2024")])))
+    cli(
+        "import",
+        str(write_digest("a.txt", "T", "2024-01-01", [("Plain Title", "Ann Lee", "Abs.", "Accepted at ICLR 2024")])),
+    )
     [entry] = cli.json("list")
     assert tuple(entry) == JSON_KEYS
     assert cli.json("show", entry["key"]) == entry
@@ -63,10 +71,14 @@ def test_db_option_overrides_env(cli, tmp_path) -> None:
 
 
 def test_help_and_version_run_as_a_process() -> None:
-    help_text = subprocess.run([sys.executable, "-m", "readlist", "--help"], capture_output=True, text=True, check=True).stdout
+    help_text = subprocess.run(
+        [sys.executable, "-m", "readlist", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     for command in ("import", "list", "show", "search", "add", "tag", "note", "log", "status", "export", "cite"):
         assert f"  {command} " in help_text
-    version = subprocess.run([sys.executable, "-m", "readlist", "--version"], capture_output=True, text=True, check=True).stdout
+    version = subprocess.run(
+        [sys.executable, "-m", "readlist", "--version"], capture_output=True, text=True, check=True
+    ).stdout
     assert version.startswith("readlist ")
 
 

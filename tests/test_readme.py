@@ -40,7 +40,9 @@ def test_every_example_runs_as_shown(tmp_path: Path) -> None:
     assert Path(bin_dir, "readlist").exists(), "install the package (pip install -e .) to run README examples"
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "EDITOR": str(editor), "COLUMNS": "120"}
     for line in usage_lines():
-        result = subprocess.run(["bash", "-c", line], cwd=work, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            ["bash", "-c", line], cwd=work, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
+        )
         assert result.returncode == 0, f"README line failed: {line}\n{result.stdout}\n{result.stderr}"
         assert "Error:" not in result.stderr, line
     assert (work / "refs.bib").read_text().count("@") >= 1
@@ -54,10 +56,22 @@ def test_quoted_results_in_readme_are_what_readlist_prints(tmp_path: Path) -> No
     work = tmp_path / "w"
     shutil.copytree(ROOT / "examples", work / "examples")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    subprocess.run(["bash", "-c", "readlist import examples/ && readlist add --title 'Attention Is All You Need' --author 'Ashish Vaswani' --year 2017"], cwd=work, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            "bash",
+            "-c",
+            "readlist import examples/ && readlist add --title 'Attention Is All You Need' --author 'Ashish Vaswani' --year 2017",
+        ],
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     for line in promised:
         command, expected = line.split("# ", 1)
-        out = subprocess.run(["bash", "-c", command], cwd=work, env=env, capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["bash", "-c", command], cwd=work, env=env, capture_output=True, text=True, check=True
+        ).stdout
         assert out.strip() == expected.strip()
 
 
@@ -71,5 +85,5 @@ def test_every_command_has_help_and_a_readme_section(name: str, cli) -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     quickstart = README.split("## Quickstart", 1)[1].split("##", 1)[0]
     test_command = shell_blocks(quickstart)[1].strip()
-    python_part = test_command[test_command.index("python3 -m venv"):]
+    python_part = test_command[test_command.index("python3 -m venv") :]
     assert python_part in (ROOT / ".ci" / "run").read_text()

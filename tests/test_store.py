@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -109,10 +108,9 @@ def test_exception_inside_a_command_writes_nothing(tmp_path: Path) -> None:
     with open_store(path, write=True) as store:
         store.save([make_entry("a")])
     original = path.read_bytes()
-    with pytest.raises(RuntimeError):
-        with open_store(path, write=True) as store:
-            store.save([make_entry("b")])
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), open_store(path, write=True) as store:
+        store.save([make_entry("b")])
+        raise RuntimeError("boom")
     assert path.read_bytes() == original
 
 
@@ -132,9 +130,8 @@ def test_exception_inside_a_command_writes_nothing(tmp_path: Path) -> None:
 def test_unreadable_store_is_reported_and_left_unchanged(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "s.json"
     path.write_bytes(content)
-    with pytest.raises(StoreError, match=message) as info:
-        with open_store(path, write=True) as store:
-            store.save([make_entry("a")])
+    with pytest.raises(StoreError, match=message) as info, open_store(path, write=True) as store:
+        store.save([make_entry("a")])
     assert str(path) in info.value.message
     assert path.read_bytes() == content
 

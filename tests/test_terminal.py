@@ -16,7 +16,9 @@ def run_in_terminal(args: list[str], answers: list[str], db: Path, timeout: floa
     """Run readlist with a pseudo-terminal as stdin/stdout/stderr, typing `answers` at prompts."""
     leader, follower = pty.openpty()
     env = {**os.environ, "READLIST_DB": str(db), "COLUMNS": "100", "TERM": "xterm"}
-    proc = subprocess.Popen([sys.executable, "-m", "readlist", *args], stdin=follower, stdout=follower, stderr=follower, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "readlist", *args], stdin=follower, stdout=follower, stderr=follower, env=env
+    )
     os.close(follower)
     output = b""
     pending = list(answers)
@@ -41,12 +43,16 @@ def run_in_terminal(args: list[str], answers: list[str], db: Path, timeout: floa
 
 
 def stored(db: Path) -> list[dict]:
-    out = subprocess.run([sys.executable, "-m", "readlist", "--db", str(db), "list", "--json"], capture_output=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "readlist", "--db", str(db), "list", "--json"], capture_output=True, check=True
+    )
     return json.loads(out.stdout)
 
 
 def test_add_without_options_asks_for_the_fields(db_path: Path) -> None:
-    code, screen = run_in_terminal(["add"], ["Deep Residual Learning", "Kaiming He, Xiangyu Zhang", "2016", "CVPR", "", ""], db_path)
+    code, screen = run_in_terminal(
+        ["add"], ["Deep Residual Learning", "Kaiming He, Xiangyu Zhang", "2016", "CVPR", "", ""], db_path
+    )
     assert code == 0, screen
     assert "Title:" in screen and "he2016deep" in screen
     [entry] = stored(db_path)
@@ -54,7 +60,11 @@ def test_add_without_options_asks_for_the_fields(db_path: Path) -> None:
 
 
 def test_rm_confirmation_in_a_terminal(db_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "readlist", "--db", str(db_path), "add", "--title", "Keep Me", "--author", "Ann Lee"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "readlist", "--db", str(db_path), "add", "--title", "Keep Me", "--author", "Ann Lee"],
+        check=True,
+        capture_output=True,
+    )
     code, screen = run_in_terminal(["rm", "leekeep"], ["n"], db_path)
     assert code == 6 and "Remove 1 entry: leekeep?" in screen
     assert len(stored(db_path)) == 1
@@ -67,9 +77,16 @@ def test_import_shows_progress_only_in_a_terminal(tmp_path: Path, db_path: Path)
     folder = tmp_path / "many"
     folder.mkdir()
     for n in range(40):
-        (folder / f"d{n:02d}.txt").write_text(f"T\n\n2024-01-{n % 28 + 1:02d} 更新\n\nPaper {n}\n\nAuthors:Ann Lee\n\nAbstract.\n", encoding="utf-8")
+        (folder / f"d{n:02d}.txt").write_text(
+            f"T\n\n2024-01-{n % 28 + 1:02d} 更新\n\nPaper {n}\n\nAuthors:Ann Lee\n\nAbstract.\n", encoding="utf-8"
+        )
     code, screen = run_in_terminal(["import", str(folder)], [], db_path)
     assert code == 0, screen
     assert "Importing" in screen and "40 new" in screen
-    piped = subprocess.run([sys.executable, "-m", "readlist", "--db", str(tmp_path / "other.json"), "import", str(folder)], capture_output=True, text=True, check=True)
+    piped = subprocess.run(
+        [sys.executable, "-m", "readlist", "--db", str(tmp_path / "other.json"), "import", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "Importing" not in piped.stderr and "\x1b" not in piped.stderr
