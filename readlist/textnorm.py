@@ -14,6 +14,7 @@ import unicodedata
 _NON_WORD = re.compile(r"[\W_]+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _TAG_GAPS = re.compile(r"[\s\-]+")
+_ET_AL = re.compile(r"\s+(et\s+al\.?|and\s+others)$", re.IGNORECASE)
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
@@ -41,7 +42,7 @@ def family_name(author: str) -> str:
     "Given Family" (digests), "Family, Given" (BibTeX) and a trailing "Jr." are understood;
     particles are left to the BibTeX exporter, matching only needs something stable.
     """
-    author = author.strip()
+    author = _ET_AL.sub("", author.strip())
     if "," in author:
         head, _, tail = author.partition(",")
         if tail.strip().casefold() not in _NAME_SUFFIXES:

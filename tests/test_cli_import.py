@@ -184,3 +184,9 @@ def test_titles_are_stored_as_written(cli, write_digest) -> None:
     [entry] = cli.json("list")
     assert entry["title"] == title
     assert entry["key"] == "pei2024sa2vp"
+
+
+def test_first_author_written_with_et_al_still_matches() -> None:
+    from readlist.textnorm import identity
+
+    assert identity("A Paper", ["S.K. Zhou et al."]) == identity("A paper", ["Zhou, S. K."])

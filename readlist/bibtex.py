@@ -1,0 +1,291 @@
+"""Entries -> .bib text and .bib text -> entries (BIBTEX.md §0-§7), with bibtexparser 2.x.
+
+Export builds bibtexparser `Entry`/`Field` objects from strings that are already LaTeX-safe
+(`readlist.latex`), writes them with the in-place unparse stack and re-parses the result: a
+file that does not read back is an error, never something handed to the user.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from readlist.errors import InvalidInput
+from readlist.latex import (
+    PROFILES,
+    decode_latex,
+    escape_text,
+    protect_title,
+    sanitize_url,
+    unprotect_title,
+)
+from readlist.latex_unicode import word_set
+from readlist.models import Entry, Problem
+from readlist.names import bibtex_authors, digest_form
+from readlist.venues import ARTICLE, INPROCEEDINGS, entry_venue, publication_year
+
+if TYPE_CHECKING:
+    from bibtexparser.model import Field
+
+__all__ = ["BibtexExportError", "export_bibtex", "parse_bibtex"]
+
+
+class BibtexExportError(InvalidInput):
+    """The export would not read back as BibTeX; the caller writes nothing."""
+
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: Entry types every BibTeX style knows; biblatex-only types are mapped onto them.
+BIBTEX_TYPES = word_set(
+    "article book booklet inbook incollection inproceedings conference manual mastersthesis misc"
+    " phdthesis proceedings techreport unpublished"
+)
+_TYPE_ALIASES = {"report": "techreport", "thesis": "phdthesis", "mvbook": "book"}
+_BOOKTITLE_TYPES = frozenset({"inproceedings", "incollection", "conference", "inbook"})
+#: Fields of an imported entry that are exported again, in this order. Others (file,
+#: timestamp, comments, crossref ...) stay in the store: biber rejects or cannot resolve them.
+EXPORTED_EXTRA_FIELDS = (
+    "editor", "howpublished", "volume", "number", "pages", "chapter", "series", "edition", "type",
+    "address", "publisher", "organization", "institution", "school", "note", "isbn", "issn", "doi",
+    "keywords", "urldate", "key",
+)  # fmt: skip
+#: Identifiers and numbers: stored exactly as written, never LaTeX-decoded.
+VERBATIM_FIELDS = word_set(
+    "url doi eprint isbn issn pages volume number month year urldate archiveprefix primaryclass file"
+)
+_KEY_OK = re.compile(r"[^\s,{}()\"#%'=\\~]+")
+_ARXIV_VERSION = re.compile(r"v\d+$")
+_YEAR = re.compile(r"\d{4}")
+
+
+def export_bibtex(entries: list[Entry], profile: str = "bibtex", keep_comments: bool = False) -> str:
+    """The .bib text of `entries`, sorted by key; `BibtexExportError` if it would be unsound."""
+    from bibtexparser import Library, write_string
+    from bibtexparser.middlewares import default_unparse_stack
+    from bibtexparser.model import Block
+    from bibtexparser.model import Entry as BibEntry
+    from bibtexparser.writer import BibtexFormat
+
+    if profile not in PROFILES:
+        raise InvalidInput(f"unknown BibTeX profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    _check_keys(entries)
+    ordered = sorted(entries, key=lambda entry: entry.key)
+    blocks: list[Block] = [BibEntry(*_bibtex_entry(entry, profile, keep_comments)) for entry in ordered]
+    fmt = BibtexFormat()  # type: ignore[no-untyped-call]
+    fmt.indent, fmt.value_column, fmt.trailing_comma, fmt.block_separator = "  ", 16, True, "\n"
+    text: str = write_string(
+        Library(blocks),
+        unparse_stack=default_unparse_stack(allow_inplace_modification=True),
+        bibtex_format=fmt,
+    )
+    _self_check(text, len(blocks))
+    return text
+
+
+def parse_bibtex(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
+    """Entries of a user's .bib file as readlist stores them; each broken block is a Problem.
+
+    `@string` macros are resolved, LaTeX is decoded to Unicode (protective braces that
+    `protect_title` would add again are dropped), names come back in digest form.
+    """
+    from bibtexparser import parse_string
+
+    # bibtexparser logs each broken block itself; readlist reports them as problems instead.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    library = parse_string(text)
+    problems = [_problem(block, file) for block in library.failed_blocks]
+    entries: list[Entry] = []
+    for block in library.entries:
+        fields: dict[str, str] = {}
+        for field in block.fields:
+            name = field.key.lower()
+            if name in fields:
+                problems.append(Problem(file, _line(field), f"{block.key}: field {name!r} repeated, first kept"))
+            else:
+                fields[name] = str(field.value)
+        entries.append(_stored_entry(block.key, block.entry_type.lower(), fields))
+    return entries, problems
+
+
+def _bibtex_entry(entry: Entry, profile: str, keep_comments: bool) -> tuple[str, str, list[Field]]:
+    """Type, key and fields of one entry, every value already LaTeX-safe (§6 field order)."""
+    from bibtexparser.model import Field
+
+    def text(value: str) -> str:
+        return escape_text(value, profile)
+
+    entry_type, venue_name = _type_and_venue(entry)
+    extra = {name.lower(): value for name, value in entry.extra.items() if name != "ENTRYTYPE"}
+    arxiv_id = _ARXIV_VERSION.sub("", entry.arxiv.strip()) if entry.arxiv else ""
+    year = publication_year(entry)
+    fields: dict[str, str] = {
+        "author": bibtex_authors(entry.authors, text) if entry.authors else "",
+        "title": protect_title(entry.title, profile),
+        "journal" if entry_type == ARTICLE else "booktitle": text(venue_name or ""),
+        "howpublished": text(extra.get("howpublished", "")) or _howpublished(entry, entry_type, arxiv_id, profile),
+        "year": str(year) if year is not None else extra.get("year", ""),
+    }
+    if not fields["author"] and not extra.get("editor") and not extra.get("key"):
+        fields["key"] = text(entry.title)  # BibTeX sorts and labels by it when no author
+    for name in EXPORTED_EXTRA_FIELDS:
+        if extra.get(name) and not fields.get(name):
+            fields[name] = sanitize_url(extra[name]) if name == "doi" else text(extra[name])
+    if arxiv_id:
+        fields["eprint"] = sanitize_url(arxiv_id)
+        fields["archivePrefix"] = "arXiv"
+        fields["primaryClass"] = sanitize_url(entry.primary_class or "")
+        fields["url"] = f"https://arxiv.org/abs/{fields['eprint']}"
+    else:
+        fields["url"] = sanitize_url(entry.url or "")
+    fields["abstract"] = text(entry.abstract)
+    fields["annote"] = text(entry.comment or "") if keep_comments else ""
+    built = [Field(name, value) for name, value in fields.items() if value]
+    month = _month_macro(extra.get("month")) or (_digest_month(entry) if entry_type == "misc" else "")
+    if month:
+        after_year = next((i + 1 for i, field in enumerate(built) if field.key == "year"), len(built))
+        built.insert(after_year, Field("month", month, enclosing="no-enclosing"))
+    return entry_type, entry.key, built
+
+
+def _type_and_venue(entry: Entry) -> tuple[str, str | None]:
+    """Imported entries keep their type and venue wording; others follow `entry_venue`."""
+    imported = entry.extra.get("ENTRYTYPE", "").lower()
+    if imported:
+        imported = _TYPE_ALIASES.get(imported, imported if imported in BIBTEX_TYPES else "misc")
+    venue_text = (entry.venue or "").strip()
+    if imported and not venue_text:
+        return imported, None
+    if imported == ARTICLE or imported in _BOOKTITLE_TYPES:
+        return imported, venue_text
+    venue = entry_venue(entry)  # a digest entry, or a venue set by hand on an imported one
+    if venue is None:
+        return "misc", None
+    return (ARTICLE if venue.kind == ARTICLE else INPROCEEDINGS), venue.name
+
+
+def _howpublished(entry: Entry, entry_type: str, arxiv_id: str, profile: str) -> str:
+    """`arXiv preprint arXiv:<id>` for preprints (plainnat/IEEEtran ignore `eprint`)."""
+    if entry_type != "misc":
+        return ""
+    if arxiv_id:
+        return "" if profile == "biblatex" else f"arXiv preprint arXiv:{sanitize_url(arxiv_id)}"
+    return "arXiv preprint" if entry.sightings else ""
+
+
+def _month_macro(value: str | None) -> str:
+    """`mar` from "mar", "March", "3" or "03"; "" for anything else (biber rejects it)."""
+    value = (value or "").strip().lower()
+    if value.isdigit() and 1 <= int(value) <= 12:
+        return MONTHS[int(value) - 1]
+    return value[:3] if value.isalpha() and value[:3] in MONTHS else ""
+
+
+def _digest_month(entry: Entry) -> str:
+    first = entry.first_date or ""
+    return _month_macro(first[5:7]) if re.match(r"\d{4}-\d\d", first) else ""
+
+
+def _check_keys(entries: list[Entry]) -> None:
+    seen: dict[str, str] = {}
+    for entry in entries:
+        if not _KEY_OK.fullmatch(entry.key):
+            raise BibtexExportError(f"citation key {entry.key!r} cannot be written in BibTeX")
+        folded = entry.key.casefold()
+        if folded in seen:
+            raise BibtexExportError(
+                f"citation keys {seen[folded]!r} and {entry.key!r} differ only in case, which BibTeX and biber reject"
+            )
+        seen[folded] = entry.key
+
+
+def _self_check(text: str, expected: int) -> None:
+    from bibtexparser import parse_string
+
+    library = parse_string(text, parse_stack=[])
+    if library.failed_blocks:
+        first = library.failed_blocks[0]
+        raise BibtexExportError(
+            f"the export does not read back as BibTeX ({len(library.failed_blocks)} broken "
+            f"block(s), the first at line {_line(first)}); nothing was written"
+        )
+    if len(library.entries) != expected:
+        raise BibtexExportError(
+            f"the export reads back as {len(library.entries)} entries instead of {expected}; nothing was written"
+        )
+
+
+def _stored_entry(key: str, entry_type: str, fields: dict[str, str]) -> Entry:
+    """One parsed .bib entry as readlist stores it; unknown fields go to `extra`."""
+
+    def take(name: str) -> str:
+        value = fields.pop(name, "")
+        return " ".join(value.split()) if name in VERBATIM_FIELDS else decode_latex(value)
+
+    venue_field = "booktitle" if entry_type != ARTICLE and "booktitle" in fields else "journal"
+    year = take("year")
+    arxiv = ""
+    if fields.get("eprint") and fields.get("archiveprefix", "arxiv").lower() == "arxiv":
+        arxiv = _ARXIV_VERSION.sub("", take("eprint"))
+        take("archiveprefix")
+    entry = Entry(
+        key=key,
+        title=unprotect_title(decode_latex(fields.pop("title", ""), keep_groups=True)),
+        authors=_digest_names(fields.pop("author", "")),
+        abstract=take("abstract"),
+        comment=take("annote") or None,
+        year=int(year) if _YEAR.fullmatch(year) else None,
+        venue=take(venue_field) or None,
+        url=take("url") or None,
+        arxiv=arxiv or None,
+        primary_class=(take("primaryclass") or None) if arxiv else None,
+    )
+    entry.extra = {name: take(name) for name in list(fields)}
+    entry.extra["ENTRYTYPE"] = entry_type
+    if year and entry.year is None:
+        entry.extra["year"] = year
+    return entry
+
+
+def _digest_names(value: str) -> list[str]:
+    """BibTeX names -> "Given von Last, Jr." strings, as a digest lists authors."""
+    from bibtexparser.middlewares.names import (
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
+
+    names = []
+    for raw in split_multiple_persons_names(value):
+        if raw.strip().lower() == "others":
+            names.append("et al.")
+            continue
+        parts = parse_single_name_into_parts(raw, strict=False)
+        first, von, last, jr = (
+            _unbraced(decode_latex(" ".join(part))) for part in (parts.first, parts.von, parts.last, parts.jr)
+        )
+        names.append(digest_form(first, von, last, jr))
+    return names
+
+
+def _unbraced(text: str) -> str:
+    return text[1:-1] if text.startswith("{") and text.endswith("}") and text.count("{") == 1 else text
+
+
+def _problem(block: Any, file: str) -> Problem:
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+
+    if isinstance(block, DuplicateBlockKeyBlock):
+        message = f"citation key {block.key!r} used twice; the second entry was skipped"
+    elif isinstance(block, DuplicateFieldKeyBlock):
+        repeated = ", ".join(sorted(block.duplicate_keys))
+        message = f"field(s) {repeated} repeated in one entry; the entry was skipped"
+    else:
+        reason = getattr(getattr(block, "error", None), "abort_reason", "") or "syntax error"
+        message = f"this block could not be read ({reason.strip()}); it was skipped"
+    return Problem(file, _line(block), message)
+
+
+def _line(block: Any) -> int | None:
+    """1-based line of a bibtexparser block or field (theirs are 0-based)."""
+    start = getattr(block, "start_line", None)
+    return start + 1 if isinstance(start, int) else None

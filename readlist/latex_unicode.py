@@ -1,0 +1,224 @@
+"""Characters <-> LaTeX: which commands typeset anywhere, Unicode to LaTeX per profile, and back.
+
+A command is "portable" when pdflatex with T1 fonts and no extra package typesets it, so that an
+export compiles in any document. A character whose LaTeX form needs more (`\\CYRD` needs T2A,
+`\\mathbb` needs amssymb) or that has none (CJK) is written in Latin letters (anyascii) instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+PROFILES = ("bibtex", "biblatex")
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A frozenset of the words of `text`: long vocabularies read best as prose."""
+    return frozenset(text.split())
+
+
+SYMBOL_ACCENTS = frozenset("'`^\"~=.")
+LETTER_ACCENTS = frozenset("uvHcdbtkr")
+SYMBOL_COMMANDS = word_set(
+    "i j o O l L ss SS ae AE oe OE aa AA dh DH th TH ng NG dj DJ LaTeX TeX ldots dots"
+    " textasciitilde textasciicircum textbackslash textless textgreater textbar textbraceleft"
+    " textbraceright textendash textemdash textquoteleft textquoteright textquotedblleft"
+    " textquotedblright textellipsis textbullet textdagger textdaggerdbl textsection textparagraph"
+    " textregistered texttrademark textcopyright copyright textdegree textperiodcentered"
+    " textexclamdown textquestiondown guillemotleft guillemotright"
+)
+#: Text symbols of the LaTeX kernel with T1/TS1 fonts (textcomp is built in since 2020).
+_TEXT_SYMBOLS = word_set(
+    "textsterling textyen texteuro textcent textcurrency textbrokenbar textordfeminine"
+    " textordmasculine textlnot textmu textohm textcelsius textnumero textpm texttimes textdiv"
+    " textminus textonehalf textonequarter textthreequarters textonesuperior texttwosuperior"
+    " textthreesuperior textperthousand textleftarrow textrightarrow textuparrow textdownarrow"
+    " textasciimacron textasciiacute textasciidieresis textasciigrave textfractionsolidus"
+    " textflorin textestimated textinterrobang textmusicalnote textlangle textrangle"
+    " guilsinglleft guilsinglright quotedblbase quotesinglbase textquotedbl textquotesingle"
+    " textvisiblespace textunderscore textbardbl textbigcircle textreferencemark"
+)
+ESCAPED_SPECIALS = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$"}
+#: Commands allowed in math: those of the LaTeX kernel that only typeset symbols.
+MATH_COMMANDS = word_set(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi"
+    " pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta"
+    " Lambda Xi Pi Sigma Upsilon Phi Psi Omega mathcal mathbf mathrm mathit mathsf mathtt"
+    " mathnormal log ln exp sin cos tan sinh cosh tanh arg max min sup inf lim limsup liminf det"
+    " dim ker deg gcd Pr sum prod int oint infty leq geq le ge neq ne ll gg times cdot cdots ldots"
+    " dots vdots ddots pm mp div approx sim simeq cong equiv propto in notin ni subset subseteq"
+    " supset supseteq cup cap setminus emptyset forall exists neg lnot wedge vee land lor oplus"
+    " otimes odot circ star ast bullet dagger to rightarrow leftarrow Rightarrow Leftarrow"
+    " leftrightarrow Leftrightarrow mapsto uparrow downarrow longrightarrow partial nabla ell hbar"
+    " prime top bot perp parallel mid hat tilde bar vec dot ddot breve check acute grave widehat"
+    " widetilde overline underline sqrt frac left right langle rangle lfloor rfloor lceil rceil"
+    " lbrace rbrace vert Vert backslash quad qquad colon"
+)
+#: What the Unicode encoder may emit: anything else is transliterated instead.
+PORTABLE_COMMANDS = (
+    SYMBOL_COMMANDS | _TEXT_SYMBOLS | MATH_COMMANDS | SYMBOL_ACCENTS | LETTER_ACCENTS | {"ensuremath", "~", " "}
+)
+_ACCENT = re.compile(r"\\(?:['`^\"~=.]|[uvHcdbtkr](?![A-Za-z]))")
+_COMBINING_ACCENTS = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+    "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+    "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}  # fmt: skip
+COMMAND = re.compile(r"\\([A-Za-z]+|.?)", re.DOTALL)
+_PLAIN_ESCAPES = str.maketrans(
+    {
+        **ESCAPED_SPECIALS,
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+        "<": r"\textless{}",
+        ">": r"\textgreater{}",
+        "\\": r"\textbackslash{}",
+        # BibTeX counts `\{` as a brace too, so a lone brace can only be a text symbol.
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+    }
+)
+_KEPT_IN_BIBLATEX = frozenset("–—‘’“”")
+PLAIN_SPECIAL = re.compile(r"[&%#_$~^<>\\{}]")
+_DECODE_NEEDED = re.compile(r"[\\{}$~-]|''|``|!`|\?`")
+
+
+def encode_unicode(text: str, profile: str = "bibtex") -> str:
+    """Non-ASCII -> LaTeX per profile: `bibtex` is pure ASCII, `biblatex` keeps letters."""
+    if text.isascii():
+        return text
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    return unicodedata.normalize("NFC", text).translate(_ENCODINGS[profile])
+
+
+def escape_specials(text: str) -> str:
+    return text.translate(_PLAIN_ESCAPES) if PLAIN_SPECIAL.search(text) else text
+
+
+class _CharEncoding(dict[int, str]):
+    """`str.translate` table filled on first use of each character (C speed afterwards)."""
+
+    def __init__(self, keep_letters: bool) -> None:
+        super().__init__()
+        self.keep_letters = keep_letters
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        self[codepoint] = encoded = self._encode(char)
+        return encoded
+
+    def _encode(self, char: str) -> str:
+        if char.isascii():
+            return char
+        if self.keep_letters and (
+            char in _KEPT_IN_BIBLATEX
+            or (
+                unicodedata.category(char)[0] in "LM"
+                and "GREEK" not in unicodedata.name(char, "")
+                and not unicodedata.decomposition(char).startswith("<font>")  # ℝ is a symbol
+            )
+        ):
+            return char
+        encoded = str(_latex_encoder().unicode_to_latex(char))
+        if not all(command.group(1) in PORTABLE_COMMANDS for command in COMMAND.finditer(encoded)):
+            return _transliterate(char)  # e.g. \CYRD needs T2A fonts, \mathbb needs amssymb
+        if char not in "ıȷ":  # biber decodes {\'\i} to U+0131 U+0301, which pdflatex cannot set
+            encoded = re.sub(r"\\([ij])(?![A-Za-z])", r"\1", encoded)
+        if _ACCENT.search(encoded) and not _decodes_to(encoded, char):
+            # pylatexenc writes ű as \'u and Ŀ as \.L: build the accent from the decomposition,
+            # else transliterate (biber would decode a combining mark pdflatex cannot set)
+            encoded = _accent_from_decomposition(char)
+            if not _decodes_to(encoded, char):
+                return _transliterate(char)
+        return encoded
+
+
+def _accent_from_decomposition(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    accent = _COMBINING_ACCENTS.get(marks, "") if len(marks) == 1 and base.isascii() else ""
+    if not accent:
+        return ""
+    return f"{{\\{accent}{base}}}" if accent in SYMBOL_ACCENTS else f"{{\\{accent}{{{base}}}}}"
+
+
+def _decodes_to(latex: str, char: str) -> bool:
+    return bool(latex) and unicodedata.normalize("NFC", decode_latex(latex)) == char
+
+
+def _unknown_char(char: str) -> str:
+    """pylatexenc has no form for it: an accent built from its decomposition, else Latin letters."""
+    accented = _accent_from_decomposition(char)
+    return accented if _decodes_to(accented, char) else _transliterate(char)
+
+
+def _transliterate(char: str) -> str:
+    """No LaTeX form (CJK, emoji): pdflatex cannot typeset it, so write it in Latin letters."""
+    from anyascii import anyascii
+
+    return escape_specials(anyascii(char))
+
+
+@cache
+def _latex_encoder() -> UnicodeToLatexEncoder:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy=_unknown_char,
+        unknown_char_warning=False,
+    )
+
+
+_ENCODINGS = {"bibtex": _CharEncoding(keep_letters=False), "biblatex": _CharEncoding(keep_letters=True)}
+
+
+def decode_latex(text: str, keep_groups: bool = False) -> str:
+    """LaTeX from a .bib file -> the Unicode text readlist stores (and `escape_text` reverses).
+
+    Math is kept, and escaped `$ { }` stay escaped: bare ones mean math and grouping in stored
+    text. With `keep_groups` (titles) brace groups of two or more characters are kept, so that
+    `{MVP}` keeps its protection; elsewhere braces carry no meaning and are dropped.
+    """
+    if not _DECODE_NEEDED.search(text):
+        return " ".join(text.split())
+    return " ".join(_latex_decoder(keep_groups).latex_to_text(text).split())
+
+
+@cache
+def _latex_decoder(keep_groups: bool) -> LatexNodes2Text:
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    context = get_default_latex_context_db().filter_context()
+    literal = {
+        "$": r"\$",
+        "{": r"\{",
+        "}": r"\}",
+        "textbraceleft": r"\{",
+        "textbraceright": r"\}",
+        "textbackslash": r"\textbackslash{}",
+        "textasciicircum": "^",
+        "textasciitilde": "~",
+        "textless": "<",
+        "textgreater": ">",
+        "LaTeX": "LaTeX",
+        "TeX": "TeX",
+        # pylatexenc would drop these (it reads no file): keep them visible, as harmless text
+        "input": r"\textbackslash{}input{%s}",
+        "include": r"\textbackslash{}include{%s}",
+    }
+    context.add_context_category(
+        "readlist-literals",
+        macros=[MacroTextSpec(name, simplify_repl=text) for name, text in literal.items()],
+        prepend=True,
+    )
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", keep_braced_groups=keep_groups)

@@ -1,0 +1,120 @@
+"""Citation keys (BIBTEX.md §3, E4-E8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from readlist.keys import base_key, unique_key
+from readlist.models import Entry, Sighting
+from readlist.venues import publication_year
+
+MVP = "MVP: Multimodality-guided Visual Pre-training"
+SA2VP = "SA$^2$VP: Spatially Aligned-and-Adapted Visual Prompt"
+
+
+@pytest.mark.parametrize(
+    ("authors", "year", "title", "expected"),
+    [
+        pytest.param(["Longhui Wei", "Lingxi Xie"], 2022, MVP, "wei2022mvp", id="E4"),
+        pytest.param(["Wenjie Pei"], 2024, SA2VP, "pei2024sa2vp", id="E5_math_stripped"),
+        pytest.param(
+            ["Jeroen van der Laak"],
+            2023,
+            "On the Robustness of ViT",
+            "vanderlaak2023robustness",
+            id="E6_particles_kept_skip_words",
+        ),
+        pytest.param(["Ali Öztürk"], 2023, "A Survey of 3D Gaussians", "ozturk2023survey", id="E7_a"),
+        pytest.param(["Hans Müller"], 2023, "The Role of Attention", "muller2023role", id="E7_b"),
+        pytest.param(["王"], 2023, "北京 Dataset", "wang2023beijing", id="E7_cjk"),
+        pytest.param(["Luc Van Gool"], 2021, "Deep X", "vangool2021deep", id="capitalised_particle"),
+        pytest.param(
+            ["The ATLAS Collaboration"],
+            2012,
+            "Observation of a New Particle",
+            "atlas2012observation",
+            id="corporate_first_real_word",
+        ),
+        pytest.param([], 2020, "Untitled Notes", "anon2020untitled", id="no_author"),
+        pytest.param(["et al."], 2020, "X Y", "anon2020", id="only_et_al_and_short_words"),
+        pytest.param(["A B"], None, "", "b", id="no_year_no_title"),
+        pytest.param(["Jane Doe"], 2020, r"A \emph{Simple} Framework", "doe2020simple", id="latex_command_stripped"),
+        pytest.param(["Jane Doe"], 2020, "Über-Resolution", "doe2020uber", id="title_transliterated"),
+        pytest.param(["Martin Luther King Jr."], 1963, "I Have a Dream", "king1963have", id="suffix_not_family"),
+        pytest.param(["Jean-Luc O'Brien"], 2020, "On it", "obrien2020it", id="punctuation_removed"),
+    ],
+)
+def test_scholar_key(authors: list[str], year: int | None, title: str, expected: str) -> None:
+    assert base_key(authors, year, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("authors", "year", "title", "style", "expected"),
+    [
+        pytest.param(["Longhui Wei"], 2022, MVP, "bbt", "weiMVPMultimodalityguidedVisual2022", id="E4_bbt"),
+        pytest.param(
+            ["Jeroen van der Laak"],
+            2023,
+            "On the Robustness of ViT",
+            "bbt",
+            "vanderlaakRobustnessViT2023",
+            id="E6_bbt",
+        ),
+        pytest.param(
+            ["Ali Öztürk"],
+            2023,
+            "A Survey of 3D Gaussian Splatting",
+            "bbt",
+            "ozturkSurvey3DGaussian2023",
+            id="E7_bbt",
+        ),
+        pytest.param(["Longhui Wei"], 2022, MVP, "jabref", "Wei2022", id="jabref"),
+    ],
+)
+def test_other_key_styles(authors: list[str], year: int, title: str, style: str, expected: str) -> None:
+    assert base_key(authors, year, title, style=style) == expected
+
+
+def test_unknown_style_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown key style"):
+        base_key(["A B"], 2020, "T", style="nope")
+
+
+@pytest.mark.parametrize(
+    ("base", "taken", "expected"),
+    [
+        pytest.param("wei2022mvp", set(), "wei2022mvp", id="free"),
+        pytest.param("wei2022mvp", {"wei2022mvp"}, "wei2022mvpa", id="E8_second_gets_a"),
+        pytest.param("wei2022mvp", {"wei2022mvp", "wei2022mvpa"}, "wei2022mvpb", id="third_gets_b"),
+        pytest.param("Wei2022", {"wei2022"}, "Wei2022a", id="case_insensitive"),
+        pytest.param("k", {"k", *(f"k{c}" for c in "abcdefghijklmnopqrstuvwxyz")}, "kaa", id="after_z_comes_aa"),
+        pytest.param("k", {"k", *(f"k{c}" for c in "abcdefghijklmnopqrstuvwxyz"), "kaa"}, "kab", id="then_ab"),
+    ],
+)
+def test_unique_key(base: str, taken: set[str], expected: str) -> None:
+    before = set(taken)
+    assert unique_key(base, taken) == expected
+    assert taken == before
+
+
+def test_e8_new_paper_after_existing_key() -> None:
+    taken = {base_key(["Longhui Wei"], 2022, MVP)}
+    second = base_key(["Longhui Wei"], 2022, "MVP-2: More of It")
+    assert (second, unique_key(second, taken)) == ("wei2022mvp", "wei2022mvpa")
+
+
+def test_e5_bbt_takes_three_words() -> None:
+    """BIBTEX.md's E5 `bbt` column shows `peiSA2VPSpatially2024` (two words); shorttitle(3,3)
+    takes three, and E4 shows a hyphenated word kept whole, so readlist writes all three."""
+    assert base_key(["Wenjie Pei"], 2024, SA2VP, style="bbt") == "peiSA2VPSpatiallyAlignedandAdapted2024"
+
+
+def test_e22_key_uses_the_venue_year_not_the_digest_year() -> None:
+    entry = Entry(
+        key="",
+        title=SA2VP,
+        authors=["Wenjie Pei", "Tongqi Xia"],
+        comment="Accepted by AAAI 2024",
+        sightings=[Sighting("d.txt", "T", "2023-12-16", 1)],
+    )
+    assert base_key(entry.authors, publication_year(entry), entry.title) == "pei2024sa2vp"
