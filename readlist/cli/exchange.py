@@ -1,0 +1,133 @@
+"""Commands that move papers in and out: import, export, cite."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from readlist.cli.common import (
+    JsonOption,
+    KeysArg,
+    SinceFilter,
+    StatusFilter,
+    TagFilter,
+    TopicFilter,
+    UntilFilter,
+    keys_from,
+    make_selection,
+    now,
+    read_store,
+    write_store,
+)
+from readlist.errors import InvalidInput
+
+
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH",
+            help="Digest files (.txt, .md), .bib files, directories, or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    tag: Annotated[
+        Optional[list[str]], typer.Option("--tag", "-t", metavar="TAG", help="Tag every imported entry (repeatable).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import digests and BibTeX; the same paper in several digests becomes one entry."""
+    from readlist import ingest, render
+    from readlist.exporters import dumps
+    from readlist.services import normalise_tag
+
+    tags = [normalise_tag(t) for t in tag or []]
+    with write_store(ctx) as store, render.progress(enabled=True) as advance:
+        report = ingest.import_paths(store, paths, now=now(), tags=tags, progress=advance)
+    if as_json:
+        sys.stdout.write(
+            dumps(
+                {
+                    "files": report.files,
+                    "new": report.new,
+                    "merged": report.merged,
+                    "unchanged": report.unchanged,
+                    "problems": [{"file": p.file, "line": p.line, "message": p.message} for p in report.problems],
+                }
+            )
+        )
+    else:
+        render.import_summary(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def export(
+    ctx: typer.Context,
+    keys: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="KEY", help="Only these keys (default: all that match the filters).", show_default=False
+        ),
+    ] = None,
+    topic: TopicFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    tag: TagFilter = None,
+    status: StatusFilter = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="bibtex, json, csv or markdown.")
+    ] = "bibtex",
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile", metavar="PROFILE", help="bibtex (ASCII, any BibTeX style) or biblatex (UTF-8, biber)."
+        ),
+    ] = "bibtex",
+    keep_comments: Annotated[
+        bool, typer.Option("--keep-comments", help="Put the arXiv comment line into `annote`.")
+    ] = False,
+) -> None:
+    """Export entries as BibTeX (default), JSON, CSV or Markdown."""
+    from readlist import services
+
+    selection = make_selection(topic, since, until, tag, status, sort="key")
+    with read_store(ctx) as store:
+        entries = services.resolve_all(store, keys_from(keys)) if keys else store.entries()
+    text = services.export_text(services.select(entries, selection), fmt, profile, keep_comments)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    services.write_output(output, text)
+    from readlist import render
+
+    render.message(f"Wrote {output}.")
+
+
+def cite(
+    ctx: typer.Context,
+    keys: KeysArg,
+    bib: Annotated[bool, typer.Option("--bib", help="Also print the BibTeX entries.")] = False,
+    command: Annotated[
+        str, typer.Option("--command", "-c", metavar="NAME", help="The LaTeX command, e.g. citep.")
+    ] = "cite",
+) -> None:
+    """Print \\cite{a,b} for pasting into LaTeX."""
+    from readlist import services
+
+    with read_store(ctx) as store:
+        entries = services.resolve_all(store, keys_from(keys))
+    if not re.fullmatch(r"[A-Za-z]+", command):
+        raise InvalidInput(f"{command!r} is not a LaTeX command name")
+    typer.echo(f"\\{command}{{{','.join(e.key for e in entries)}}}")
+    if bib:
+        typer.echo(services.export_text(entries, "bibtex", "bibtex", False), nl=False)
