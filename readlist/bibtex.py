@@ -21,7 +21,7 @@ from readlist.latex import (
     unprotect_title,
 )
 from readlist.latex_unicode import word_set
-from readlist.models import Entry, Problem
+from readlist.models import Sighting, Entry, Problem
 from readlist.names import bibtex_authors, digest_form
 from readlist.venues import ARTICLE, INPROCEEDINGS, entry_venue, publication_year
 
@@ -104,7 +104,9 @@ def parse_bibtex(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
                 problems.append(Problem(file, _line(field), f"{block.key}: field {name!r} repeated, first kept"))
             else:
                 fields[name] = str(field.value)
-        entries.append(_stored_entry(block.key, block.entry_type.lower(), fields))
+        entry = _stored_entry(block.key, block.entry_type.lower(), fields)
+        entry.sightings = [Sighting(file, "", "", _line(block) or 0)]
+        entries.append(entry)
     return entries, problems
 
 
@@ -115,12 +117,16 @@ def _bibtex_entry(entry: Entry, profile: str, keep_comments: bool) -> tuple[str,
     def text(value: str) -> str:
         return escape_text(value, profile)
 
+    def name_text(value: str) -> str:
+        # natbib puts names inside \bibitem[...]: a bare bracket would end that argument.
+        return text(value).replace("[", "{[}").replace("]", "{]}")
+
     entry_type, venue_name = _type_and_venue(entry)
     extra = {name.lower(): value for name, value in entry.extra.items() if name != "ENTRYTYPE"}
     arxiv_id = _ARXIV_VERSION.sub("", entry.arxiv.strip()) if entry.arxiv else ""
     year = publication_year(entry)
     fields: dict[str, str] = {
-        "author": bibtex_authors(entry.authors, text) if entry.authors else "",
+        "author": bibtex_authors(entry.authors, name_text) if entry.authors else "",
         "title": protect_title(entry.title, profile),
         "journal" if entry_type == ARTICLE else "booktitle": text(venue_name or ""),
         "howpublished": text(extra.get("howpublished", "")) or _howpublished(entry, entry_type, arxiv_id, profile),

@@ -56,6 +56,11 @@ _SKIPPED_SECTION = "the entries up to the next date line are skipped"
 NO_HEADER = 'no digest header: expected a topic line and a date line such as "2022-03-11 更新"'
 
 
+#: One ideograph inside a Latin word ("Cl閙ent"): what Latin-1 "é" + "m" become when read as
+#: GB18030. Chinese text mixed with English does not put a lone ideograph between letters.
+_LATIN_READ_AS_CJK = re.compile(r"[A-Za-z][\u3400-\u9fff\ue000-\uf8ff][a-z]")
+
+
 def decode(data: bytes, file: str) -> str:
     """The text of a digest file: UTF-8, or GB18030 as some Chinese blogs still save it.
 
@@ -72,13 +77,19 @@ def decode(data: bytes, file: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
+        line = data[: utf8_error.start].count(b"\n") + 1
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             raise InvalidInput(
-                f"{file}: not a text file: byte 0x{data[utf8_error.start]:02x} at offset "
+                f"{file}:{line}: not a text file: byte 0x{data[utf8_error.start]:02x} at offset "
                 f"{utf8_error.start} is neither UTF-8 nor GB18030"
             ) from None
+        if _LATIN_READ_AS_CJK.search(text):
+            raise InvalidInput(
+                f"{file}:{line}: the file is neither UTF-8 nor GB18030 (it looks like Latin-1 or "
+                "Windows-1252); save it as UTF-8"
+            )
     text = _normalise_line_ends(text.removeprefix("\ufeff"))
     if not text.strip():
         reason = "the file is empty" if not text else "the file holds only blank lines"

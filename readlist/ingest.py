@@ -12,9 +12,10 @@ The rules:
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from readlist import digest, textnorm
@@ -88,13 +89,15 @@ def import_paths(
         try:
             text = digest.decode(_read_bytes(source), source.name)
         except InvalidInput as exc:
-            report.problems.append(Problem(source.name, None, _strip_prefix(exc.message, source.name)))
+            report.problems.append(_problem_from(exc, source.name))
             continue
         report.files.append(source.name)
         if _is_bibtex(source, text):
             from readlist import bibtex
 
             entries, bib_problems = bibtex.parse_bibtex(text, source.name)
+            for entry in entries:
+                entry.sightings = [replace(s, file=Path(source.name).name) for s in entry.sightings]
             bib_entries.extend(entries)
             report.problems.extend(bib_problems)
         else:
@@ -103,13 +106,18 @@ def import_paths(
             report.problems.extend(parsed.problems)
         if progress:
             progress(done, len(sources))
-    _Merger(store, report, tags or [], now).run(items, bib_entries)
+    _Merger(store, report, tags or [], now).run(
+        items, bib_entries, source_names={Path(name).name: name for name in report.files}
+    )
     return report
 
 
-def _strip_prefix(message: str, name: str) -> str:
-    prefix = f"{name}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
+def _problem_from(exc: InvalidInput, name: str) -> Problem:
+    """`name[:line]: reason` from the decoder, as a Problem that prints the same way."""
+    match = re.match(rf"{re.escape(name)}(?::(\d+))?: (.*)", exc.message, flags=re.S)
+    if match is None:
+        return Problem(name, None, exc.message)
+    return Problem(name, int(match[1]) if match[1] else None, match[2])
 
 
 class _Merger:
@@ -127,7 +135,8 @@ class _Merger:
         self.listed: dict[str, Entry] = {}  # every entry the imported files mention
         self.changed: dict[str, Entry] = {}
 
-    def run(self, items: list[tuple[str, DigestItem]], bib_entries: list[Entry]) -> None:
+    def run(self, items: list[tuple[str, DigestItem]], bib_entries: list[Entry], source_names: dict[str, str]) -> None:
+        """Digests first, so that a .bib entry of a paper a digest just added merges into it."""
         new_sightings: dict[str, list[Sighting]] = {}
         newest_item: dict[str, DigestItem] = {}
         for file_name, item in sorted(items, key=lambda pair: _sighting(*pair).recency()):
@@ -139,9 +148,9 @@ class _Merger:
                 newest_item[ident] = item  # items come oldest first: the newest wins
             else:
                 self._merge_sighting(self.entries[key], sighting, item)
-        for entry in bib_entries:
-            self._merge_bib(entry)
         self._create(new_sightings, newest_item)
+        for entry in bib_entries:
+            self._merge_bib(entry, source_names)
         for entry in self.listed.values():
             missing = [t for t in self.tags if t not in entry.tags]
             if missing:
@@ -156,7 +165,7 @@ class _Merger:
 
     def _merge_sighting(self, entry: Entry, sighting: Sighting, item: DigestItem) -> None:
         self.listed[entry.key] = entry
-        if any(s.same_digest(sighting) for s in entry.sightings):
+        if any(s.same_source(sighting) for s in entry.sightings):
             self.report.unchanged += 1
             return
         newest = max((s.recency() for s in entry.sightings), default=None)
@@ -165,17 +174,30 @@ class _Merger:
             _take_fields(entry, item)
         self._mark_merged(entry)
 
-    def _merge_bib(self, incoming: Entry) -> None:
+    def _merge_bib(self, incoming: Entry, source_names: dict[str, str]) -> None:
         """A .bib entry for a known paper only fills the fields the store lacks."""
-        key = self.by_arxiv.get(incoming.arxiv or "") or self.by_identity.get(
-            textnorm.identity(incoming.title, incoming.authors)
-        )
+        key = self.by_arxiv.get(incoming.arxiv or "") or self.by_identity.get(_identity(incoming))
         if key is None:
-            self._add_new(incoming, preferred_key=incoming.key)
+            wanted = incoming.key
+            self._add_new(incoming, preferred_key=wanted)
+            if wanted and incoming.key != wanted:
+                [where] = incoming.sightings
+                self.report.problems.append(
+                    Problem(
+                        source_names.get(where.file, where.file),
+                        where.line or None,
+                        f"key '{wanted}' is already used by another entry (keys are compared "
+                        f"ignoring case); imported as '{incoming.key}'",
+                    )
+                )
             return
         entry = self.entries[key]
         self.listed[key] = entry
         filled = False
+        for sighting in incoming.sightings:
+            if not any(s.same_source(sighting) for s in entry.sightings):
+                entry.sightings.append(sighting)
+                filled = True
         for name in ("year", "venue", "url", "arxiv", "primary_class", "abstract", "comment"):
             if not getattr(entry, name) and getattr(incoming, name):
                 setattr(entry, name, getattr(incoming, name))
@@ -193,7 +215,7 @@ class _Merger:
         fresh = []
         for ident, seen in sightings.items():
             item = newest_item[ident]
-            unique = list({(s.file, s.topic, s.date): s for s in seen}.values())
+            unique = list({s.source_id(): s for s in seen}.values())
             entry = Entry(key="", title=item.title, sightings=unique)
             _take_fields(entry, item)
             fresh.append(entry)

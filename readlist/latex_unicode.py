@@ -118,6 +118,12 @@ class _CharEncoding(dict[int, str]):
     def _encode(self, char: str) -> str:
         if char.isascii():
             return char
+        if not self.keep_letters and not _pdflatex_can_set(char):
+            # biber turns accent macros back into UTF-8, so pdflatex must know the letter:
+            # drop the accents it lacks (ễ -> ê, ị -> i) rather than break the build.
+            char = _nearest_settable(char)
+            if char.isascii():
+                return char
         if self.keep_letters and (
             char in _KEPT_IN_BIBLATEX
             or (
@@ -139,6 +145,38 @@ class _CharEncoding(dict[int, str]):
             if not _decodes_to(encoded, char):
                 return _transliterate(char)
         return encoded
+
+
+#: Letters LaTeX's utf8 input encoding can typeset in T1 (base/t1enc.dfu, TeX Live 2022): what
+#: biber's UTF-8 output may contain for pdflatex to still compile.
+_PDFLATEX_LETTER_RANGES = (
+    (0x00C0, 0x00D6), (0x00D8, 0x00F6), (0x00F8, 0x0125), (0x0128, 0x0137), (0x0139, 0x013E),
+    (0x0141, 0x0148), (0x014A, 0x0165), (0x0168, 0x017E), (0x01C4, 0x01D4), (0x01E2, 0x01E3),
+    (0x01E6, 0x01EB), (0x01F0, 0x01F0), (0x01F4, 0x01F5), (0x0218, 0x021B), (0x0232, 0x0233),
+    (0x0237, 0x0237), (0x1E02, 0x1E03), (0x1E0D, 0x1E0D), (0x1E1E, 0x1E21), (0x1E25, 0x1E25),
+    (0x1E30, 0x1E31), (0x1E37, 0x1E37), (0x1E43, 0x1E43), (0x1E45, 0x1E45), (0x1E47, 0x1E47),
+    (0x1E5B, 0x1E5B), (0x1E63, 0x1E63), (0x1E6D, 0x1E6D), (0x1E8E, 0x1E91), (0x1E9E, 0x1E9E),
+    (0x1EF2, 0x1EF3), (0xFB00, 0xFB06),
+)  # fmt: skip
+
+
+def _pdflatex_can_set(char: str) -> bool:
+    """False only for accented Latin letters outside T1 (Vietnamese ị, ễ, ...)."""
+    if unicodedata.category(char)[0] != "L" or len(unicodedata.normalize("NFD", char)) == 1:
+        return True  # symbols and unaccented letters take other paths (macros or anyascii)
+    code = ord(char)
+    return any(low <= code <= high for low, high in _PDFLATEX_LETTER_RANGES)
+
+
+def _nearest_settable(char: str) -> str:
+    """The letter with its innermost accents only, as far as pdflatex can set it."""
+    decomposed = unicodedata.normalize("NFD", char)
+    while len(decomposed) > 1:
+        decomposed = decomposed[:-1]
+        candidate = unicodedata.normalize("NFC", decomposed)
+        if len(candidate) == 1 and _pdflatex_can_set(candidate):
+            return candidate
+    return decomposed
 
 
 def _accent_from_decomposition(char: str) -> str:

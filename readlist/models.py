@@ -49,15 +49,20 @@ class DigestParse:
 
 @dataclass(frozen=True, slots=True)
 class Sighting:
-    """Where and when a digest listed a paper."""
+    """Where and when a digest (or a .bib file, with no topic and date) listed a paper."""
 
     file: str
     topic: str
     date: str
     line: int = 0
 
-    def same_digest(self, other: Sighting) -> bool:
-        return (self.file, self.topic, self.date) == (other.file, other.topic, other.date)
+    def source_id(self) -> tuple[str, ...]:
+        """What makes two sightings one: a digest is its topic and day, whichever file (or
+        stdin) brought it; a .bib file (no date) is its file name."""
+        return (self.topic, self.date) if self.date else (self.file,)
+
+    def same_source(self, other: Sighting) -> bool:
+        return self.source_id() == other.source_id()
 
     def recency(self) -> tuple[str, str, int]:
         """Order of authority: the newest digest supplies an entry's fields.

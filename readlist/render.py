@@ -61,6 +61,7 @@ def entries_table(
 
     show_topic = width >= 110
     show_tags = any(e.tags for e in entries)
+    show_priority = any(e.priority for e in entries)
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, expand=True, title_justify="left")
     table.add_column("key", style="bold", no_wrap=True, min_width=max((len(e.key) for e in entries), default=3))
     table.add_column("title", ratio=4, min_width=16, no_wrap=True, overflow="ellipsis")
@@ -70,6 +71,8 @@ def entries_table(
         table.add_column("topic", ratio=1, min_width=5, no_wrap=True, overflow="ellipsis")
     if show_tags:
         table.add_column("tags", style="magenta", ratio=1, min_width=4, no_wrap=True, overflow="ellipsis")
+    if show_priority:
+        table.add_column("pri", justify="right", no_wrap=True)
     table.add_column("status", no_wrap=True, min_width=7)
     for entry in entries:
         marks = (highlights or {}).get(entry.key, {})
@@ -86,6 +89,8 @@ def entries_table(
             cells.append(safe(", ".join(entry.topics)))
         if show_tags:
             cells.append(safe(", ".join(entry.tags)))
+        if show_priority:
+            cells.append(str(entry.priority or ""))
         cells.append(Text(entry.status, style=STATUS_STYLE.get(entry.status, "")))
         table.add_row(*cells)
     return table
@@ -180,7 +185,7 @@ def journal(lines: list) -> None:  # type: ignore[type-arg]
             row = Text(f"  {line.at:%H:%M}  ", style="dim")
             row.append(line.key, style="bold")
             row.append(f"  [{line.kind}] ", style="cyan")
-            row.append_text(safe(line.text))
+            row.append_text(safe(line.text.replace("\n", "\n" + " " * 9)))
             out.print(row)
         out.print()
 

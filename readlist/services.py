@@ -181,7 +181,7 @@ def set_status(store: Store, keys: list[str], state: str | None, now: str, prior
             entry.log.append(Event(at=now, kind="status", text=f"{entry.status} -> {state}"))
             entry.status = state
         if priority is not None and priority != entry.priority:
-            entry.log.append(Event(at=now, kind="priority", text=f"priority {priority}"))
+            entry.log.append(Event(at=now, kind="priority", text=f"set to {priority}"))
             entry.priority = priority
     store.save(entries)
     return entries
@@ -367,9 +367,17 @@ def export_text(entries: list[Entry], fmt: str, profile: str, keep_comments: boo
     return {"json": exporters.to_json, "csv": exporters.to_csv, "markdown": exporters.to_markdown}[fmt](entries)
 
 
+def keys_without_year(entries: list[Entry]) -> list[str]:
+    from readlist.venues import publication_year
+
+    return [e.key for e in entries if publication_year(e) is None and not e.extra.get("year")]
+
+
 def write_output(path: Path, text: str) -> None:
     from readlist.fsutil import write_atomically
 
+    if not path.parent.is_dir():
+        raise InvalidInput(f"{path}: cannot write (no directory {path.parent})")
     try:
         write_atomically(path, text.encode("utf-8"))
     except OSError as exc:

@@ -26,7 +26,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from readlist.errors import StoreError
-from readlist.fsutil import write_atomically
+from readlist.fsutil import check_writable, real_path, remove_stale_temp_files, write_atomically
 from readlist.models import Entry
 
 SCHEMA_VERSION = 1
@@ -134,9 +134,15 @@ class Store:
         """
         if self._docs is None:
             raw = self._storage.read().get(_ENTRIES, {})
-            with _gc_paused():
-                self._docs = {doc["key"]: (int(doc_id), doc) for doc_id, doc in raw.items()}
+            try:
+                with _gc_paused():
+                    self._docs = {doc["key"]: (int(doc_id), doc) for doc_id, doc in raw.items()}
+            except (KeyError, TypeError, ValueError) as exc:
+                raise self._malformed(exc) from exc
         return self._docs
+
+    def _malformed(self, exc: Exception) -> StoreError:
+        return StoreError(f"{self.path}: the store holds a malformed entry ({exc!r}); it was left unchanged")
 
     def __len__(self) -> int:
         return len(self._table)
@@ -146,11 +152,19 @@ class Store:
 
     def get(self, key: str) -> Entry | None:
         found = self._index().get(key)
-        return Entry.from_dict(found[1]) if found is not None else None
+        if found is None:
+            return None
+        try:
+            return Entry.from_dict(found[1])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise self._malformed(exc) from exc
 
     def entries(self) -> list[Entry]:
-        with _gc_paused():
-            return [Entry.from_dict(doc) for _, doc in self._index().values()]
+        try:
+            with _gc_paused():
+                return [Entry.from_dict(doc) for _, doc in self._index().values()]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise self._malformed(exc) from exc
 
     # -- writing -------------------------------------------------------------------------
     def save(self, entries: list[Entry]) -> None:
@@ -207,15 +221,18 @@ def open_store(path: Path, *, write: bool = False) -> Iterator[Store]:
         return
     from filelock import FileLock, Timeout
 
+    target = real_path(path)  # a symlinked store is written through, and locked as one file
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        check_writable(target)
+        lock = FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
         lock.acquire()
     except Timeout as exc:
         raise StoreError(f"{path}: another readlist command holds the store lock; try again") from exc
     except OSError as exc:
-        raise StoreError(f"{path}: cannot lock the store ({exc.strerror})") from exc
+        raise StoreError(f"{path}: cannot write the store ({exc.strerror}); it was left unchanged") from exc
     try:
+        remove_stale_temp_files(target)
         store = Store(path, _load(path), writable=True)
         yield store
         store.commit()

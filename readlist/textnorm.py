@@ -2,7 +2,7 @@
 
 Two foldings:
 - `fold` is for search: accents, case and compatibility forms disappear ("Clément" ~ "clement").
-- `identity` is how two listings are recognised as one paper: the title in NFKC, casefolded,
+- `identity` is how two listings are recognised as one paper: the title folded the same way,
   with punctuation and spacing ignored, plus the first author's family name.
 """
 
@@ -18,11 +18,18 @@ _ET_AL = re.compile(r"\s+(et\s+al\.?|and\s+others)$", re.IGNORECASE)
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
+#: Latin letters whose accent Unicode does not decompose: folded by hand (Kjærgaard ~ kjaergaard).
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "ı": "i",
+     "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ħ": "h", "Ħ": "H", "ŋ": "n"}
+)  # fmt: skip
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of `text` for searching."""
+    """Case- and accent-insensitive form of `text` for searching and matching."""
     if text.isascii():  # the common case, kept at C speed for 100k-entry searches
         return text.lower()
-    stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_UNDECOMPOSED)
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
@@ -53,6 +60,9 @@ def family_name(author: str) -> str:
 
 
 def identity(title: str, authors: list[str]) -> str:
-    """The matching key of a paper: folded title + folded first family name."""
-    first = fold(family_name(authors[0])) if authors else ""
-    return f"{squash(title)}|{squash(first)}"
+    """The matching key of a paper: title and first family name, folded and squashed.
+
+    Accents are folded too: digests spell the same name with and without them (Müller/Muller).
+    """
+    first = family_name(authors[0]) if authors else ""
+    return f"{squash(fold(title))}|{squash(fold(first))}"

@@ -88,7 +88,13 @@ _LEADING_CUE = re.compile(
 )
 _PRESENTATION = re.compile(r"\s*\(\s*(?:oral|spotlight|poster|best paper)\b[^)]*\)?", re.IGNORECASE)
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_JOURNAL_WORDS = re.compile(r"\b(?:journal|transactions|letters|magazine)\b", re.IGNORECASE)
+_JOURNAL_WORDS = re.compile(
+    r"\b(?:journal|transactions|letters|magazine|review|reviews|annals|bulletin|quarterly|"
+    r"nature|science|cell|lancet|plos|frontiers|pattern recognition|neurocomputing|"
+    r"neural networks|medical image analysis|proceedings of the ieee|acm computing surveys)\b",
+    re.IGNORECASE,
+)
+_PREPRINT_SERVERS = re.compile(r"^\s*(?:arxiv|biorxiv|medrxiv|ssrn|openreview)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)  # the same comments ("Accepted by AAAI 2024") recur across a library
@@ -131,6 +137,8 @@ def venue_from_name(name: str) -> Venue:
 def entry_venue(entry: Entry) -> Venue | None:
     """The venue of an entry: its own `venue` field wins over what the comments line says."""
     if entry.venue and entry.venue.strip():
+        if _PREPRINT_SERVERS.match(entry.venue):
+            return None  # "arXiv" is where it was posted, not where it was published
         return venue_from_name(entry.venue)
     return detect_venue(entry.comment)
 

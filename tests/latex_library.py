@@ -51,6 +51,14 @@ _PAPERS: list[tuple[str, list[str], str | None, str, dict[str, object]]] = [
         {},
     ),
     (
+        "Visual Question Answering for Low-Resource Languages",
+        ["Nguyễn Thị Lan", "Trần Văn Đức", "Ḍalia Ḫassan"],
+        "Accepted at EMNLP 2023",
+        "2023-09-01",
+        {},
+    ),
+    ("Square [Brackets] in Names", ["Ann [i]Markup[/i]", "Zed Q"], None, "2023-09-02", {}),
+    (
         "Zero-shot Über-Resolution ≥ 2× with Diffusion",
         ["Clément Grisi"],
         "Tech Report",

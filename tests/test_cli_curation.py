@@ -210,3 +210,16 @@ def test_search_finds_accents_and_fields(cli, three) -> None:
 def test_search_bad_query(cli, three) -> None:
     result = cli("search", "year:abc", ok=False)
     assert result.exit_code == ExitCode.INVALID_INPUT
+
+
+def test_search_reads_one_argument_as_a_whole_query(cli, three) -> None:
+    assert cli("search", "author:chen queue", "--keys").stdout.split() == ["chen2024learning"]
+    assert cli("search", 'author:souza "tiny transformers"', "--keys").stdout.split() == ["souza2024sparse"]
+    assert cli("search", "year:2023..2025 splats", "--keys").stdout.split() == ["lefevre2024gaussian"]
+
+
+def test_note_without_text_editor_or_terminal_is_refused(cli, three) -> None:
+    result = cli("note", three[0], ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "give the text as an argument" in result.stderr
+    assert cli.json("show", three[0])["notes"] == []

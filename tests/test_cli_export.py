@@ -51,10 +51,11 @@ def test_export_to_file_and_filters(cli, library, tmp_path: Path) -> None:
     cli("tag", library[1], "-t", "cite-me")
     out = tmp_path / "refs.bib"
     result = cli("export", "--tag", "cite-me", "-o", str(out))
-    assert f"Wrote {out}" in result.stderr
+    assert f"Wrote 1 entry to {out}" in result.stderr
     text = out.read_text()
     assert text.count("\n@") + text.startswith("@") == 1 and library[1] in text
-    assert cli("export", "--status", "read").stdout == ""
+    empty = cli("export", "--status", "read")
+    assert empty.stdout == "" and "No entries match" in empty.stderr
     assert library[0] in cli("export", library[0]).stdout
 
 
@@ -103,6 +104,19 @@ def test_failed_self_check_writes_nothing(cli, library, tmp_path: Path, monkeypa
     assert out.read_text() == "old content"
 
 
+def test_export_warns_about_entries_without_year(cli) -> None:
+    cli("add", "--title", "Timeless Ideas", "--author", "Ann Lee")
+    result = cli("export")
+    assert "Warning: leetimeless has no year" in result.stderr
+    assert "@misc{leetimeless," in result.stdout
+
+
+def test_export_into_a_missing_directory_is_an_error(cli, library, tmp_path: Path) -> None:
+    result = cli("export", "-o", str(tmp_path / "no" / "such" / "refs.bib"), ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT and "no directory" in result.stderr
+    assert not (tmp_path / "no").exists()
+
+
 def test_cite(cli, library) -> None:
     assert cli("cite", library[2], library[0]).stdout == f"\\cite{{{library[2]},{library[0]}}}\n"
     with_bib = cli("cite", library[0], "--command", "citep", "--bib").stdout
@@ -136,8 +150,26 @@ def test_bib_key_clash_gets_a_fresh_key(cli, library, tmp_path: Path) -> None:
     bib.write_text(
         "@misc{PEI2024SA2VP,\n  author = {Other, Person},\n  title = {Something Else Entirely},\n  year = {2024}\n}\n"
     )
-    report = cli.json("import", str(bib))
+    result = cli("import", str(bib), "--json", ok=False)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
     assert report["new"] == ["other2024something"]
+    [problem] = report["problems"]
+    assert problem["line"] == 1 and "key 'PEI2024SA2VP' is already used" in problem["message"]
+
+
+def test_digests_and_their_bib_export_in_one_import_make_no_duplicates(
+    cli, library, tmp_path: Path, monkeypatch
+) -> None:
+    out = tmp_path / "all.bib"
+    cli("export", "-o", str(out))
+    monkeypatch.setenv("READLIST_DB", str(tmp_path / "fresh.json"))
+    cli("import", str(tmp_path / "digests"), str(out))
+    entries = cli.json("list")
+    assert sorted(e["key"] for e in entries) == library
+    assert all({s["file"] for s in e["sightings"]} == {"d.txt", "all.bib"} for e in entries)
+    again = cli.json("import", str(out))
+    assert again["new"] == [] and again["merged"] == []
 
 
 def test_export_then_import_gives_back_the_same_entries(cli, library, tmp_path: Path, monkeypatch) -> None:

@@ -190,3 +190,29 @@ def test_first_author_written_with_et_al_still_matches() -> None:
     from readlist.textnorm import identity
 
     assert identity("A Paper", ["S.K. Zhou et al."]) == identity("A paper", ["Zhou, S. K."])
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param(("Naïve Bayes Revisited", "Jörg Müller"), ("Naive Bayes Revisited", "Jorg Muller"), id="umlauts"),
+        pytest.param(
+            ("Über Ørsted Fields", "Søren Kjærgaard"), ("Uber Orsted Fields", "Soren Kjaergaard"), id="o_slash_ae"
+        ),
+        pytest.param(("Łódź Scenes", "Łukasz Kaiser"), ("Lodz Scenes", "Lukasz Kaiser"), id="l_stroke"),
+    ],
+)
+def test_same_paper_spelled_with_and_without_accents_is_one_entry(cli, write_digest, first, second) -> None:
+    cli("import", str(write_digest("a.txt", "T", "2022-03-11", [(*first, "x", None)])))
+    cli("import", str(write_digest("b.txt", "T", "2022-04-11", [(*second, "y", None)])))
+    [entry] = cli.json("list")
+    assert entry["title"] == second[0] and len(entry["sightings"]) == 2
+
+
+def test_the_same_digest_again_through_stdin_changes_nothing(cli, write_digest, db_path: Path) -> None:
+    path = write_digest("a.txt", "T", "2022-03-11", [MVP_OLD, OTHER])
+    cli("import", str(path))
+    before = db_path.read_bytes()
+    report = cli.json("import", "-", input=path.read_text())
+    assert report["unchanged"] == 2 and report["merged"] == []
+    assert db_path.read_bytes() == before

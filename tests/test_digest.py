@@ -291,7 +291,7 @@ def test_decode(data: bytes, text: str) -> None:
         ),
         pytest.param(
             b"Topic \x80\x80\n",
-            "d.txt: not a text file: byte 0x80 at offset 6 is neither UTF-8 nor GB18030",
+            "d.txt:1: not a text file: byte 0x80 at offset 6 is neither UTF-8 nor GB18030",
             id="neither_utf8_nor_gb18030",
         ),
         pytest.param("Topic".encode("utf-16"), "d.txt: the file is UTF-16; save it as UTF-8", id="utf16"),
@@ -418,3 +418,14 @@ def test_examples_show_crlf_and_a_paper_listed_twice() -> None:
     assert first.date != later.date
     assert first.comment != later.comment
     assert any(b"\r\n" in path.read_bytes() for path in example_files())
+
+
+def test_latin1_file_is_not_mistaken_for_gb18030() -> None:
+    data = "Topic\n\n2024-01-01\n\nA Title\n\nAuthors:Clément Grisi\n\nAbstract.\n".encode("latin-1")
+    with pytest.raises(InvalidInput, match=r"^x\.txt:7: .*Latin-1"):
+        decode(data, "x.txt")
+
+
+def test_gb18030_with_english_words_still_decodes() -> None:
+    text = "视觉 Transformer\n\n2024-01-01 更新\n\n基于CLIP模型的研究\n\nAuthors:王 明, Ann Lee\n\n摘要 with English words.\n"
+    assert decode(text.encode("gb18030"), "x.txt") == text

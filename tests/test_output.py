@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from readlist.errors import ExitCode
 from readlist.exporters import JSON_KEYS
 
@@ -60,6 +62,25 @@ def test_corrupt_store_error_names_the_file_and_keeps_it(cli, db_path) -> None:
         assert result.exit_code == ExitCode.STORE, args
         assert result.stderr.startswith(f"Error: {db_path}: the store is not valid JSON")
         assert len(result.stderr.splitlines()) == 1
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        pytest.param('{"1": {"key": "k"}}', id="entry_without_title"),
+        pytest.param('{"1": "just a string"}', id="entry_not_an_object"),
+        pytest.param('{"x": {"key": "k", "title": "t"}}', id="bad_document_id"),
+        pytest.param('{"1": {"key": "k", "title": "t", "sightings": [{"nope": 1}]}}', id="bad_sighting"),
+    ],
+)
+def test_malformed_entries_are_a_store_error_not_a_traceback(cli, db_path, entries) -> None:
+    db_path.write_text('{"meta": {"1": {"schema": 1}}, "entries": ' + entries + "}")
+    before = db_path.read_bytes()
+    for args in (["list"], ["show", "k"], ["tag", "k", "-t", "x"]):
+        result = cli(*args, ok=False)
+        assert result.exit_code == ExitCode.STORE, (args, result.stderr)
+        assert "malformed entry" in result.stderr
     assert db_path.read_bytes() == before
 
 

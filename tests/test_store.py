@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -204,3 +205,46 @@ def test_lock_is_held_across_read_and_write(tmp_path: Path) -> None:
     with open_store(path) as store:
         tags = store.get("shared").tags
     assert sorted(tags) == sorted(f"{n}{i}" for n in "abc" for i in range(15))
+
+
+def test_symlinked_store_is_written_through(tmp_path: Path) -> None:
+    shared = tmp_path / "sync" / "real.json"
+    shared.parent.mkdir()
+    link = tmp_path / "linked.json"
+    link.symlink_to(shared)
+    with open_store(link, write=True) as store:
+        store.save([make_entry("a")])
+    assert link.is_symlink()
+    with open_store(shared) as store:
+        assert store.keys() == ["a"]
+
+
+def test_read_only_store_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    with open_store(path, write=True) as store:
+        store.save([make_entry("a")])
+    path.chmod(0o444)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="read-only"):
+        with open_store(path, write=True) as store:
+            store.save([make_entry("b")])
+    assert path.read_bytes() == before
+
+
+def test_temp_files_of_a_killed_writer_are_cleaned_up(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    stale = tmp_path / ".s.json.abc123.tmp"
+    stale.write_text("half a store")
+    with open_store(path, write=True) as store:
+        store.save([make_entry("a")])
+    assert not stale.exists()
+
+
+def test_new_files_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        with open_store(tmp_path / "s.json", write=True) as store:
+            store.save([make_entry("a")])
+    finally:
+        os.umask(old)
+    assert (tmp_path / "s.json").stat().st_mode & 0o777 == 0o644

@@ -140,8 +140,8 @@ def test_detect_venue_acl_not_matched_inside_naacl() -> None:
         pytest.param("CVPR 2023", Venue("inproceedings", CVPR, "CVPR", 2023), id="bare_abbreviation"),
         pytest.param("IEEE TIP", Venue("article", TIP, "TIP", None), id="bare_journal"),
         pytest.param(
-            "Nature Methods",
-            Venue("inproceedings", "Nature Methods", "Nature Methods", None),
+            "Symposium on Things",
+            Venue("inproceedings", "Symposium on Things", "Symposium on Things", None),
             id="unknown_kept_verbatim",
         ),
         pytest.param(
@@ -178,3 +178,22 @@ def test_publication_year(entry: Entry, year: int | None) -> None:
 def test_entry_venue_prefers_the_hand_set_venue() -> None:
     venue = entry_venue(_entry(venue="TPAMI", comment="Accepted at CVPR 2023"))
     assert venue == Venue("article", TPAMI, "TPAMI", None)
+
+
+@pytest.mark.parametrize(
+    ("venue", "kind"),
+    [
+        pytest.param("Nature", "article", id="nature"),
+        pytest.param("Pattern Recognition", "article", id="pattern_recognition"),
+        pytest.param("Nature Methods", "article", id="nature_methods"),
+        pytest.param("Neural Networks", "article", id="neural_networks"),
+        pytest.param("CVPR 2023", "inproceedings", id="cvpr"),
+        pytest.param("Workshop on Things", "inproceedings", id="workshop"),
+    ],
+)
+def test_hand_set_venue_kind(venue: str, kind: str) -> None:
+    assert venue_from_name(venue).kind == kind
+
+
+def test_hand_set_arxiv_venue_is_a_preprint() -> None:
+    assert entry_venue(Entry(key="k", title="t", venue="arXiv")) is None

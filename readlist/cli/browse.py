@@ -84,23 +84,13 @@ def search(
     from readlist import search as engine
     from readlist.venues import publication_year
 
-    parsed = engine.parse_query(" ".join(_quote(q) for q in query))
+    parsed = engine.parse_query(" ".join(query))  # one query language, however the shell split it
     with read_store(ctx) as store:
         hits = engine.search(store.entries(), parsed, year_of=publication_year)
     if limit is not None:
         hits = hits[:limit]
     highlights = {hit.entry.key: hit.highlights for hit in hits}
     show_entries([hit.entry for hit in hits], keys_only, as_json, highlights)
-
-
-def _quote(word: str) -> str:
-    """Arguments the shell already split keep their spaces: `search "a b"` is a phrase."""
-    if " " in word and '"' not in word:
-        field, sep, rest = word.partition(":")
-        if sep and " " not in field:
-            return f'{field}:"{rest}"'
-        return f'"{word}"'
-    return word
 
 
 def tags(ctx: typer.Context, as_json: JsonOption = False) -> None:

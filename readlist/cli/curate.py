@@ -55,7 +55,11 @@ def _edit_text() -> str:
     import subprocess
     import tempfile
 
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        if not sys.stdin.isatty():
+            raise InvalidInput("no note text given and no terminal to open an editor in; give the text as an argument")
+        editor = "vi"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "note.md"
         path.write_text("", encoding="utf-8")

@@ -103,14 +103,20 @@ def export(
     selection = make_selection(topic, since, until, tag, status, sort="key")
     with read_store(ctx) as store:
         entries = services.resolve_all(store, keys_from(keys)) if keys else store.entries()
-    text = services.export_text(services.select(entries, selection), fmt, profile, keep_comments)
+    chosen = services.select(entries, selection)
+    text = services.export_text(chosen, fmt, profile, keep_comments)
+    from readlist import render
+
+    if not chosen:
+        render.message("No entries match; the export is empty.")
+    elif fmt == "bibtex":
+        for key in services.keys_without_year(chosen):
+            render.message(f"Warning: {key} has no year; BibTeX styles will warn (readlist edit {key} --year YYYY).")
     if output is None:
         sys.stdout.write(text)
         return
     services.write_output(output, text)
-    from readlist import render
-
-    render.message(f"Wrote {output}.")
+    render.message(f"Wrote {len(chosen)} entr{'y' if len(chosen) == 1 else 'ies'} to {output}.")
 
 
 def cite(
