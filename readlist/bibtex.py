@@ -21,7 +21,7 @@ from readlist.latex import (
     unprotect_title,
 )
 from readlist.latex_unicode import word_set
-from readlist.models import Sighting, Entry, Problem
+from readlist.models import Entry, Problem, Sighting
 from readlist.names import bibtex_authors, digest_form
 from readlist.venues import ARTICLE, INPROCEEDINGS, entry_venue, publication_year
 

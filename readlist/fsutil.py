@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -25,10 +26,8 @@ def _temp_prefix(path: Path) -> str:
 def remove_stale_temp_files(path: Path) -> None:
     """Delete temp files a killed writer left next to `path`; call only while holding its lock."""
     for leftover in path.parent.glob(f"{_temp_prefix(path)}*.tmp"):
-        try:
+        with contextlib.suppress(OSError):
             leftover.unlink()
-        except OSError:
-            pass
 
 
 def _current_umask() -> int:
@@ -55,10 +54,8 @@ def write_atomically(path: Path, payload: bytes) -> None:
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
         raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:

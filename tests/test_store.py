@@ -225,9 +225,8 @@ def test_read_only_store_is_refused_and_left_alone(tmp_path: Path) -> None:
         store.save([make_entry("a")])
     path.chmod(0o444)
     before = path.read_bytes()
-    with pytest.raises(StoreError, match="read-only"):
-        with open_store(path, write=True) as store:
-            store.save([make_entry("b")])
+    with pytest.raises(StoreError, match="read-only"), open_store(path, write=True) as store:
+        store.save([make_entry("b")])
     assert path.read_bytes() == before
 
 
