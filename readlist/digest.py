@@ -89,7 +89,7 @@ def decode(data: bytes, file: str) -> str:
             raise InvalidInput(
                 f"{file}:{line}: the file is neither UTF-8 nor GB18030 (it looks like Latin-1 or "
                 "Windows-1252); save it as UTF-8"
-            )
+            ) from None
     text = _normalise_line_ends(text.removeprefix("\ufeff"))
     if not text.strip():
         reason = "the file is empty" if not text else "the file holds only blank lines"
