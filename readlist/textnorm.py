@@ -19,17 +19,23 @@ _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
 #: Latin letters whose accent Unicode does not decompose: folded by hand (Kjærgaard ~ kjaergaard).
-_UNDECOMPOSED = str.maketrans(
-    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "ı": "i",
-     "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ħ": "h", "Ħ": "H", "ŋ": "n"}
-)  # fmt: skip
+_UNDECOMPOSED = {
+    "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "ı": "i",
+    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ħ": "h", "Ħ": "H", "ŋ": "n",
+}  # fmt: skip
+_UNDECOMPOSED_CHAR = re.compile("[" + "".join(_UNDECOMPOSED) + "]")
+#: Text that is ASCII but for typographic punctuation (which folds to itself) needs no
+#: Unicode normalisation: the common case for abstracts, so it stays at C speed.
+_NEEDS_NORMALISING = re.compile("[^\x00-\x7f\u2018\u2019\u201c\u201d\u2013\u2014]")
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of `text` for searching and matching."""
-    if text.isascii():  # the common case, kept at C speed for 100k-entry searches
+    if text.isascii() or not _NEEDS_NORMALISING.search(text):
         return text.lower()
-    stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_UNDECOMPOSED)
+    stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    if _UNDECOMPOSED_CHAR.search(stripped):
+        stripped = _UNDECOMPOSED_CHAR.sub(lambda match: _UNDECOMPOSED[match[0]], stripped)
     return unicodedata.normalize("NFC", stripped).casefold()
 
 

@@ -223,3 +223,18 @@ def test_note_without_text_editor_or_terminal_is_refused(cli, three) -> None:
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert "give the text as an argument" in result.stderr
     assert cli.json("show", three[0])["notes"] == []
+
+
+def test_long_tables_are_cut_with_a_note_but_keys_and_json_are_complete(cli) -> None:
+    from readlist.cli.common import TABLE_ROWS
+
+    papers = [(f"Paper Number {n} About Things", f"Ann Lee{n}", "Abstract.", None) for n in range(TABLE_ROWS + 5)]
+    from conftest import digest_text
+
+    cli("import", "-", input=digest_text("T", "2024-01-01", papers))
+    table = cli("list")
+    assert f"Showing {TABLE_ROWS} of {TABLE_ROWS + 5}" in table.stderr
+    assert table.stdout.count("Paper Number") == TABLE_ROWS
+    assert len(cli("list", "--keys").stdout.split()) == TABLE_ROWS + 5
+    assert len(cli.json("search", "things")) == TABLE_ROWS + 5
+    assert cli("list", "--limit", str(TABLE_ROWS + 5)).stdout.count("Paper Number") == TABLE_ROWS + 5

@@ -429,3 +429,9 @@ def test_latin1_file_is_not_mistaken_for_gb18030() -> None:
 def test_gb18030_with_english_words_still_decodes() -> None:
     text = "视觉 Transformer\n\n2024-01-01 更新\n\n基于CLIP模型的研究\n\nAuthors:王 明, Ann Lee\n\n摘要 with English words.\n"
     assert decode(text.encode("gb18030"), "x.txt") == text
+
+
+def test_name_suffix_after_a_comma_stays_with_its_name() -> None:
+    text = "T\n\n2024-01-01\n\nA Title\n\nAuthors:Martin Luther King, Jr., Ann Lee, Bob Roe, III\n\nAbstract.\n"
+    [item] = parse(text, "d.txt").items
+    assert item.authors == ["Martin Luther King, Jr.", "Ann Lee", "Bob Roe, III"]

@@ -43,7 +43,7 @@ def list_(
     selection = make_selection(topic, since, until, tag, status, sort, reverse, limit)
     with read_store(ctx) as store:
         entries = services.select(store.entries(), selection)
-    show_entries(entries, keys_only, as_json)
+    show_entries(entries, keys_only, as_json, limited=limit is not None)
 
 
 def show(
@@ -90,7 +90,7 @@ def search(
     if limit is not None:
         hits = hits[:limit]
     highlights = {hit.entry.key: hit.highlights for hit in hits}
-    show_entries([hit.entry for hit in hits], keys_only, as_json, highlights)
+    show_entries([hit.entry for hit in hits], keys_only, as_json, highlights, limited=limit is not None)
 
 
 def tags(ctx: typer.Context, as_json: JsonOption = False) -> None:

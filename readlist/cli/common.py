@@ -144,7 +144,14 @@ def make_selection(
     )
 
 
-def show_entries(entries: list[Any], keys_only: bool, as_json: bool, highlights: Any = None) -> None:
+#: A table longer than this helps nobody and takes seconds to draw; scripts use --keys/--json.
+TABLE_ROWS = 100
+
+
+def show_entries(
+    entries: list[Any], keys_only: bool, as_json: bool, highlights: Any = None, limited: bool = False
+) -> None:
+    """Keys, JSON, or a table (at most `TABLE_ROWS` rows unless the user chose a --limit)."""
     if keys_only:
         sys.stdout.write("".join(f"{e.key}\n" for e in entries))
     elif as_json:
@@ -155,7 +162,10 @@ def show_entries(entries: list[Any], keys_only: bool, as_json: bool, highlights:
         from readlist import render
         from readlist.venues import publication_year
 
-        render.print_entries(entries, publication_year, highlights=highlights)
+        shown = entries if limited else entries[:TABLE_ROWS]
+        render.print_entries(shown, publication_year, highlights=highlights)
+        if len(shown) < len(entries):
+            render.message(f"Showing {len(shown)} of {len(entries)}; --limit N shows more, --keys or --json all.")
 
 
 def report_entries(entries: list[Any], as_json: bool, line: Any) -> None:
