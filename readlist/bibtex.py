@@ -8,7 +8,10 @@ file that does not read back is an error, never something handed to the user.
 from __future__ import annotations
 
 import logging
+import os
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from readlist.errors import InvalidInput
@@ -22,7 +25,7 @@ from readlist.latex import (
 )
 from readlist.latex_unicode import word_set
 from readlist.models import Entry, Problem, Sighting
-from readlist.names import bibtex_authors, digest_form
+from readlist.names import bibtex_authors, digest_form, join_suffixes
 from readlist.venues import ARTICLE, INPROCEEDINGS, entry_venue, publication_year
 
 if TYPE_CHECKING:
@@ -60,27 +63,92 @@ _YEAR = re.compile(r"\d{4}")
 
 
 def export_bibtex(entries: list[Entry], profile: str = "bibtex", keep_comments: bool = False) -> str:
-    """The .bib text of `entries`, sorted by key; `BibtexExportError` if it would be unsound."""
-    from bibtexparser import Library, write_string
+    """The .bib text of `entries`, sorted by key; `BibtexExportError` if it would be unsound.
+
+    The text is read back before it is returned: no broken block, no entry lost. A large
+    export is written and checked in two halves at once, the second by a forked process
+    (about half the time on two cores; the halves join into exactly the one-piece text).
+    """
+    if profile not in PROFILES:
+        raise InvalidInput(f"unknown BibTeX profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    _check_keys(entries)
+    ordered = sorted(entries, key=lambda entry: entry.key)
+    if len(ordered) < _PARALLEL_ENTRIES or (os.cpu_count() or 1) < 2:
+        parts = [_export_part(ordered, profile, keep_comments)]
+    else:
+        parts = _export_in_two(ordered, profile, keep_comments)
+    text = _BLOCK_SEPARATOR.join(part.text for part in parts if part.text)
+    read, lines_before = 0, 0
+    for part in parts:
+        if part.failed:
+            raise BibtexExportError(
+                f"the export does not read back as BibTeX ({part.failed} broken block(s), the first at "
+                f"line {lines_before + (part.first_failed_line or 0)}); nothing was written"
+            )
+        read += part.entries_read
+        lines_before += part.text.count("\n") + 1
+    if read != len(ordered):
+        raise BibtexExportError(
+            f"the export reads back as {read} entries instead of {len(ordered)}; nothing was written"
+        )
+    return text
+
+
+#: Below this many entries the export runs in-process; above, half of it in a second process.
+_PARALLEL_ENTRIES = 4000
+_BLOCK_SEPARATOR = "\n"
+_FORKED_ENTRIES: list[Entry] = []  # what a forked worker reads its half from (never pickled)
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    text: str
+    entries_read: int
+    first_failed_line: int | None
+    failed: int
+
+
+def _export_in_two(ordered: list[Entry], profile: str, keep_comments: bool) -> list[_Part]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED_ENTRIES
+    middle = len(ordered) // 2
+    _FORKED_ENTRIES = ordered
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            later = pool.submit(_export_forked_slice, middle, len(ordered), profile, keep_comments)
+            first = _export_part(ordered[:middle], profile, keep_comments)
+            return [first, later.result()]
+    finally:
+        _FORKED_ENTRIES = []
+
+
+def _export_forked_slice(start: int, stop: int, profile: str, keep_comments: bool) -> _Part:
+    return _export_part(_FORKED_ENTRIES[start:stop], profile, keep_comments)
+
+
+def _export_part(ordered: list[Entry], profile: str, keep_comments: bool) -> _Part:
+    """Write `ordered` (already sorted) and read the text back with bibtexparser."""
+    from bibtexparser import Library, parse_string, write_string
     from bibtexparser.middlewares import default_unparse_stack
     from bibtexparser.model import Block
     from bibtexparser.model import Entry as BibEntry
     from bibtexparser.writer import BibtexFormat
 
-    if profile not in PROFILES:
-        raise InvalidInput(f"unknown BibTeX profile {profile!r}; choose one of {', '.join(PROFILES)}")
-    _check_keys(entries)
-    ordered = sorted(entries, key=lambda entry: entry.key)
+    if not ordered:
+        return _Part("", 0, None, 0)
     blocks: list[Block] = [BibEntry(*_bibtex_entry(entry, profile, keep_comments)) for entry in ordered]
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]
-    fmt.indent, fmt.value_column, fmt.trailing_comma, fmt.block_separator = "  ", 16, True, "\n"
+    fmt.indent, fmt.value_column, fmt.trailing_comma, fmt.block_separator = "  ", 16, True, _BLOCK_SEPARATOR
     text: str = write_string(
         Library(blocks),
         unparse_stack=default_unparse_stack(allow_inplace_modification=True),
         bibtex_format=fmt,
     )
-    _self_check(text, len(blocks))
-    return text
+    library = parse_string(text, parse_stack=[])
+    first = _line(library.failed_blocks[0]) if library.failed_blocks else None
+    return _Part(text, len(library.entries), first, len(library.failed_blocks))
 
 
 def parse_bibtex(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
@@ -117,16 +185,12 @@ def _bibtex_entry(entry: Entry, profile: str, keep_comments: bool) -> tuple[str,
     def text(value: str) -> str:
         return escape_text(value, profile)
 
-    def name_text(value: str) -> str:
-        # natbib puts names inside \bibitem[...]: a bare bracket would end that argument.
-        return text(value).replace("[", "{[}").replace("]", "{]}")
-
     entry_type, venue_name = _type_and_venue(entry)
     extra = {name.lower(): value for name, value in entry.extra.items() if name != "ENTRYTYPE"}
     arxiv_id = _ARXIV_VERSION.sub("", entry.arxiv.strip()) if entry.arxiv else ""
     year = publication_year(entry)
     fields: dict[str, str] = {
-        "author": bibtex_authors(entry.authors, name_text) if entry.authors else "",
+        "author": " and ".join(_bibtex_author(author, profile) for author in join_suffixes(entry.authors)),
         "title": protect_title(entry.title, profile),
         "journal" if entry_type == ARTICLE else "booktitle": text(venue_name or ""),
         "howpublished": text(extra.get("howpublished", "")) or _howpublished(entry, entry_type, arxiv_id, profile),
@@ -205,20 +269,15 @@ def _check_keys(entries: list[Entry]) -> None:
         seen[folded] = entry.key
 
 
-def _self_check(text: str, expected: int) -> None:
-    from bibtexparser import parse_string
+@lru_cache(maxsize=65536)  # the same people write many papers: a library repeats names a lot
+def _bibtex_author(author: str, profile: str) -> str:
+    """One digest author as BibTeX `von Last, Jr, First` ("X et al." gives `... and others`)."""
 
-    library = parse_string(text, parse_stack=[])
-    if library.failed_blocks:
-        first = library.failed_blocks[0]
-        raise BibtexExportError(
-            f"the export does not read back as BibTeX ({len(library.failed_blocks)} broken "
-            f"block(s), the first at line {_line(first)}); nothing was written"
-        )
-    if len(library.entries) != expected:
-        raise BibtexExportError(
-            f"the export reads back as {len(library.entries)} entries instead of {expected}; nothing was written"
-        )
+    def name_text(value: str) -> str:
+        # natbib puts names inside \bibitem[...]: a bare bracket would end that argument.
+        return escape_text(value, profile).replace("[", "{[}").replace("]", "{]}")
+
+    return bibtex_authors([author], name_text)
 
 
 def _stored_entry(key: str, entry_type: str, fields: dict[str, str]) -> Entry:

@@ -22,6 +22,7 @@ from datetime import date
 
 from readlist.errors import InvalidInput
 from readlist.models import DigestItem, DigestParse, Problem
+from readlist.names import join_suffixes
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _BINARY_SAMPLE_SIZE = 8192
@@ -41,7 +42,6 @@ _SPECIAL_LINE = re.compile(
 _WRAPPING = ("text", "pdf")  # parts that a hand-written file may wrap over several lines
 _AUTHORS_LABEL = re.compile(r"(?i:authors)\s*[:：]")
 _NAME_SEPARATOR = re.compile(r"\s*[,，]\s*")
-_NAME_SUFFIX = re.compile(r"(?i:jr|sr)\.?|II|III|IV")
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _DATE_SUFFIX = re.compile(r"\s*更新$")
 # Any C0/C1 control but tab and newline; when it opens an escape sequence, the whole sequence.
@@ -238,18 +238,7 @@ def _read_entry(parts: list[_Part], i: int, file: str, problems: list[Problem]) 
     comment = None
     if _kind_at(parts, at) == "pdf" and _kind_at(parts, at + 1) != "authors":
         comment, at = parts[at].text[3:].strip() or None, at + 1
-    return at, _Entry(title, _join_suffixes([name for name in names if name]), abstract, comment)
-
-
-def _join_suffixes(names: list[str]) -> list[str]:
-    """`Martin Luther King, Jr.` is one author: a lone suffix belongs to the name before it."""
-    joined: list[str] = []
-    for name in names:
-        if joined and _NAME_SUFFIX.fullmatch(name):
-            joined[-1] = f"{joined[-1]}, {name}"
-        else:
-            joined.append(name)
-    return joined
+    return at, _Entry(title, join_suffixes([name for name in names if name]), abstract, comment)
 
 
 def _out_of_place(part: _Part, following: str | None) -> str:

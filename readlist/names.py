@@ -181,3 +181,17 @@ def _starts_lower(token: str) -> bool:
     if token[:1].isalpha():
         return token[0].islower()
     return next((char.islower() for char in token if char.isalpha()), False)
+
+
+_LONE_SUFFIX = re.compile(r"(?i:jr|sr)\.?|II|III|IV")
+
+
+def join_suffixes(names: list[str]) -> list[str]:
+    """`Martin Luther King, Jr.` is one author: a lone suffix belongs to the name before it."""
+    joined: list[str] = []
+    for name in names:
+        if joined and _LONE_SUFFIX.fullmatch(name.strip()):
+            joined[-1] = f"{joined[-1]}, {name.strip()}"
+        else:
+            joined.append(name)
+    return joined

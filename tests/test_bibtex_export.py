@@ -392,3 +392,18 @@ def test_venue_set_by_hand_on_an_imported_misc_entry_decides_the_type() -> None:
         "IEEE Transactions on Pattern Analysis and Machine Intelligence",
         r"50\% off",
     )
+
+
+def test_lone_suffix_author_joins_the_name_before_it() -> None:
+    bib = export_bibtex([_entry(authors=["Jiří Matas", "Jr.", "Łukasz Kaiser"])])
+    assert "author        = {Matas, Jr., Ji{\\v{r}}{\\'i} and Kaiser, {\\L}ukasz}," in bib
+
+
+def test_export_in_two_processes_is_identical_to_one(monkeypatch) -> None:
+    from readlist import bibtex
+
+    entries = [_entry(key=f"k{i:02d}", title=f"Study {i} of ViT & CLIP", authors=["Clément Grisi"]) for i in range(9)]
+    serial = export_bibtex(entries)
+    monkeypatch.setattr(bibtex, "_PARALLEL_ENTRIES", 2)
+    assert export_bibtex(entries) == serial
+    assert serial.count("@misc{") == 9
