@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from readlist.errors import InvalidInput
 from readlist.models import STATUSES, Entry
-from readlist.textnorm import fold, tag_form
+from readlist.textnorm import fold, is_plain, tag_form
 
 FIELD_PREFIXES = ("title", "author", "tag", "topic", "year", "status")
 
@@ -179,9 +179,9 @@ class _Haystack:
         if self._everything is None:
             fields = _text_fields(self.entry)
             joined = _FIELD_BREAK.join(fields)
-            # One C-speed lower() in the common all-ASCII case; else fold field by field so
-            # that only the field with the accent takes fold's slow path.
-            self._everything = joined.lower() if joined.isascii() else _FIELD_BREAK.join(map(fold, fields))
+            # One C-speed lower() in the common plain case; else fold field by field so that
+            # only the field with the accent (usually a name) takes fold's slow path.
+            self._everything = joined.lower() if is_plain(joined) else _FIELD_BREAK.join(map(fold, fields))
         return self._everything
 
 

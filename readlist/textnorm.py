@@ -29,9 +29,14 @@ _UNDECOMPOSED_CHAR = re.compile("[" + "".join(_UNDECOMPOSED) + "]")
 _NEEDS_NORMALISING = re.compile("[^\x00-\x7f\u2018\u2019\u201c\u201d\u2013\u2014]")
 
 
+def is_plain(text: str) -> bool:
+    """True when `fold(text)` is just `text.lower()` (no letters that need Unicode folding)."""
+    return text.isascii() or not _NEEDS_NORMALISING.search(text)
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of `text` for searching and matching."""
-    if text.isascii() or not _NEEDS_NORMALISING.search(text):
+    if is_plain(text):
         return text.lower()
     stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     if _UNDECOMPOSED_CHAR.search(stripped):

@@ -103,6 +103,7 @@ def export(
     selection = make_selection(topic, since, until, tag, status, sort="key")
     with read_store(ctx) as store:
         entries = services.resolve_all(store, keys_from(keys)) if keys else store.entries()
+    del store  # the parsed file is not needed while the export is built: free it
     chosen = services.select(entries, selection)
     text = services.export_text(chosen, fmt, profile, keep_comments)
     from readlist import render
