@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readlist.models import Entry, ImportReport
+from readlist.textnorm import family_name
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -33,9 +34,10 @@ def safe(text: str | None) -> Text:
 
 
 def byline(authors: list[str]) -> str:
+    """`Aubert et al.`: the first author's family name, as papers cite each other."""
     if not authors:
         return ""
-    return authors[0] + (" et al." if len(authors) > 1 else "")
+    return family_name(authors[0]) + (" et al." if len(authors) > 1 else "")
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
@@ -65,7 +67,7 @@ def entries_table(
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, expand=True, title_justify="left")
     table.add_column("key", style="bold", no_wrap=True, min_width=max((len(e.key) for e in entries), default=3))
     table.add_column("title", ratio=4, min_width=16, no_wrap=True, overflow="ellipsis")
-    table.add_column("authors", ratio=1, min_width=10, no_wrap=True, overflow="ellipsis")
+    table.add_column("authors", width=14, no_wrap=True, overflow="ellipsis")
     table.add_column("year", justify="right", no_wrap=True, min_width=4)
     if show_topic:
         table.add_column("topic", ratio=1, min_width=5, no_wrap=True, overflow="ellipsis")
@@ -77,8 +79,13 @@ def entries_table(
     for entry in entries:
         marks = (highlights or {}).get(entry.key, {})
         first_author = byline(entry.authors)
-        first_len = len(entry.authors[0]) if entry.authors else 0
-        author_spans = [(s, min(e, first_len)) for s, e in marks.get("authors", []) if s < first_len]
+        family = family_name(entry.authors[0]) if entry.authors else ""
+        offset = entry.authors[0].rfind(family) if family else -1  # where the family name starts
+        author_spans = [
+            (s - offset, min(e, offset + len(family)) - offset)
+            for s, e in marks.get("authors", [])
+            if offset >= 0 and offset <= s < offset + len(family)
+        ]
         cells: list[Text | str] = [
             safe(entry.key),
             _highlighted(entry.title, marks.get("title", [])),

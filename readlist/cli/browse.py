@@ -1,7 +1,5 @@
 """Commands that read the list: list, show, search, tags, log, next."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Optional
 

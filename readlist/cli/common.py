@@ -1,7 +1,5 @@
 """What the commands share: the store of this invocation, option types, small I/O helpers."""
 
-from __future__ import annotations
-
 import sys
 from datetime import date
 from pathlib import Path
@@ -125,7 +123,7 @@ def make_selection(
     sort: str = "date",
     reverse: bool = False,
     limit: Optional[int] = None,
-) -> Selection:
+) -> "Selection":
     from readlist.services import SORTS, Selection
 
     if sort not in SORTS:
@@ -197,7 +195,7 @@ def fields_from(
     abstract: Optional[str],
     url: Optional[str],
     arxiv: Optional[str],
-) -> Fields:
+) -> "Fields":
     from readlist.services import Fields, split_authors
 
     return Fields(

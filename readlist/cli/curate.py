@@ -1,7 +1,5 @@
 """Commands that change entries: tag, untag, note, status, add, edit, rm."""
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path

@@ -1,7 +1,5 @@
 """Commands that move papers in and out: import, export, cite."""
 
-from __future__ import annotations
-
 import re
 import sys
 from pathlib import Path
