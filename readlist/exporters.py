@@ -51,28 +51,12 @@ CSV_COLUMNS = (
 
 
 def entry_json(entry: Entry) -> dict[str, Any]:
+    """An entry as `--json` prints it: the stored fields of `JSON_KEYS` plus derived ones."""
     from readlist.venues import publication_year
 
-    return {
-        "key": entry.key,
-        "title": entry.title,
-        "authors": list(entry.authors),
-        "year": publication_year(entry),
-        "venue": entry.venue,
-        "abstract": entry.abstract,
-        "comment": entry.comment,
-        "url": entry.url,
-        "arxiv": entry.arxiv,
-        "topics": entry.topics,
-        "dates": entry.dates,
-        "sightings": [{"file": s.file, "topic": s.topic, "date": s.date, "line": s.line} for s in entry.sightings],
-        "tags": list(entry.tags),
-        "status": entry.status,
-        "priority": entry.priority,
-        "notes": [{"at": n.at, "text": n.text} for n in entry.notes],
-        "log": [{"at": e.at, "kind": e.kind, "text": e.text} for e in entry.log],
-        "added": entry.added,
-    }
+    stored = entry.to_dict()
+    derived = {"year": publication_year(entry), "topics": entry.topics, "dates": entry.dates}
+    return {name: derived[name] if name in derived else stored[name] for name in JSON_KEYS}
 
 
 def dumps(data: Any) -> str:
