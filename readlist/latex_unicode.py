@@ -105,6 +105,18 @@ def encode_unicode(text: str, profile: str = "bibtex") -> str:
     )
 
 
+def transliterated(text: str) -> list[str]:
+    """Letters the `bibtex` profile cannot write as LaTeX, so spells in plain Latin letters
+    (王 -> Wang) or without the accent pdflatex lacks (ị -> i)."""
+    if text.isascii():
+        return []
+    found = []
+    for char in dict.fromkeys(text):
+        if not char.isascii() and char.isalpha() and "\\" not in encode_unicode(char):
+            found.append(char)
+    return found
+
+
 def escape_specials(text: str) -> str:
     return text.translate(_PLAIN_ESCAPES) if PLAIN_SPECIAL.search(text) else text
 

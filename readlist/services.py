@@ -367,10 +367,23 @@ def export_text(entries: list[Entry], fmt: str, profile: str, keep_comments: boo
     return {"json": exporters.to_json, "csv": exporters.to_csv, "markdown": exporters.to_markdown}[fmt](entries)
 
 
-def keys_without_year(entries: list[Entry]) -> list[str]:
+def export_warnings(entries: list[Entry], profile: str) -> list[str]:
+    """What a BibTeX export cannot carry as it is: a missing year, letters it had to simplify."""
+    from readlist.latex_unicode import transliterated
     from readlist.venues import publication_year
 
-    return [e.key for e in entries if publication_year(e) is None and not e.extra.get("year")]
+    warnings = []
+    for entry in entries:
+        if publication_year(entry) is None and not entry.extra.get("year"):
+            warnings.append(f"{entry.key} has no year; BibTeX styles will warn (readlist edit {entry.key} --year YYYY)")
+        if profile == "bibtex":
+            letters = transliterated(" ".join([entry.title, *entry.authors, entry.abstract]))
+            if letters:
+                warnings.append(
+                    f"{entry.key}: {''.join(letters[:8])} written in plain Latin letters for pdflatex "
+                    "(--profile biblatex keeps them, for XeLaTeX or LuaLaTeX)"
+                )
+    return warnings
 
 
 def write_output(path: Path, text: str) -> None:

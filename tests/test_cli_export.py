@@ -184,3 +184,13 @@ def test_export_then_import_gives_back_the_same_entries(cli, library, tmp_path: 
         assert after[key]["title"] == entry["title"]
         assert after[key]["authors"] == entry["authors"]
         assert after[key]["year"] == entry["year"]
+
+
+def test_export_says_which_letters_it_had_to_simplify(cli) -> None:
+    cli("add", "--title", "Multilingual Reading", "--author", "王 明, Nguyễn Thị Lan", "--year", "2024")
+    result = cli("export")
+    assert "Warning: 明2024multilingual" not in result.stderr  # keys are ASCII
+    key = cli("list", "--keys").stdout.strip()
+    assert f"Warning: {key}: 王明ị written in plain Latin letters" in result.stderr
+    assert result.stdout.isascii()
+    assert "Warning" not in cli("export", "--profile", "biblatex").stderr

@@ -109,8 +109,8 @@ def export(
     if not chosen:
         render.message("No entries match; the export is empty.")
     elif fmt == "bibtex":
-        for key in services.keys_without_year(chosen):
-            render.message(f"Warning: {key} has no year; BibTeX styles will warn (readlist edit {key} --year YYYY).")
+        for warning in services.export_warnings(chosen, profile):
+            render.message(f"Warning: {warning}")
     if output is None:
         sys.stdout.write(text)
         return
