@@ -205,13 +205,19 @@ def _bibtex_entry(entry: Entry, profile: str, keep_comments: bool) -> tuple[str,
         fields["eprint"] = sanitize_url(arxiv_id)
         fields["archivePrefix"] = "arXiv"
         fields["primaryClass"] = sanitize_url(entry.primary_class or "")
-        fields["url"] = f"https://arxiv.org/abs/{fields['eprint']}"
+        fields["url"] = (
+            sanitize_url(entry.url)
+            if "url" in entry.edited and entry.url
+            else (f"https://arxiv.org/abs/{fields['eprint']}")
+        )
     else:
         fields["url"] = sanitize_url(entry.url or "")
     fields["abstract"] = text(entry.abstract)
     fields["annote"] = text(entry.comment or "") if keep_comments else ""
     built = [Field(name, value) for name, value in fields.items() if value]
-    month = _month_macro(extra.get("month")) or (_digest_month(entry) if entry_type == "misc" else "")
+    # The digest's month only goes with the digest's year, not with a year set by hand.
+    digest_month = _digest_month(entry) if entry_type == "misc" and "year" not in entry.edited else ""
+    month = _month_macro(extra.get("month")) or digest_month
     if month:
         after_year = next((i + 1 for i, field in enumerate(built) if field.key == "year"), len(built))
         built.insert(after_year, Field("month", month, enclosing="no-enclosing"))

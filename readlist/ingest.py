@@ -47,7 +47,11 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[_Source], list[Problem]]:
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DIGEST_SUFFIXES | BIBTEX_SUFFIXES
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in DIGEST_SUFFIXES | BIBTEX_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)  # .git, editor backups
             )
             if not found:
                 problems.append(Problem(raw, None, "no .txt, .md or .bib files in this directory"))

@@ -71,6 +71,11 @@ _COMBINING_ACCENTS = {
     "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
     "\u0327": "c", "\u0328": "k", "\u0331": "b",
 }  # fmt: skip
+#: Commands that exist only in T1-encoded fonts: a bare `\documentclass{article}` lacks them.
+_T1_ONLY_COMMANDS = frozenset(
+    {"k", "DJ", "dj", "DH", "dh", "TH", "th", "NG", "ng", "guilsinglleft", "guilsinglright", "guillemotleft",
+     "guillemotright", "quotedblbase", "quotesinglbase", "textquotedbl"}
+)  # fmt: skip
 COMMAND = re.compile(r"\\([A-Za-z]+|.?)", re.DOTALL)
 _PLAIN_ESCAPES = str.maketrans(
     {
@@ -152,8 +157,14 @@ class _CharEncoding(dict[int, str]):
         ):
             return char
         encoded = str(_latex_encoder().unicode_to_latex(char))
-        if not all(command.group(1) in PORTABLE_COMMANDS for command in COMMAND.finditer(encoded)):
+        commands = {command.group(1) for command in COMMAND.finditer(encoded)}
+        if not commands <= PORTABLE_COMMANDS:
             return _transliterate(char)  # e.g. \CYRD needs T2A fonts, \mathbb needs amssymb
+        if commands & _T1_ONLY_COMMANDS:
+            # pdflatex with the default OT1 fonts stops on them ("Command \DJ unavailable"):
+            # drop an ogonek (ę -> e), spell the letter in ASCII (Đ -> D, Þ -> Th).
+            plain = _nearest_settable(char) if "k" in commands else ""
+            return plain if plain.isascii() and plain else _transliterate(char)
         if char not in "ıȷ":  # biber decodes {\'\i} to U+0131 U+0301, which pdflatex cannot set
             encoded = re.sub(r"\\([ij])(?![A-Za-z])", r"\1", encoded)
         if _ACCENT.search(encoded) and not _decodes_to(encoded, char):

@@ -15,6 +15,7 @@ from readlist.errors import InvalidInput, NotFound
 from readlist.models import EDITABLE_FIELDS, STATUSES, Entry, Event, Note
 from readlist.store import Store
 
+_SORTABLE = re.compile(r"[^\w\s]|\\[a-z]+")
 SORTS = ("date", "added", "title", "key", "year", "priority", "status")
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I)
 
@@ -65,7 +66,7 @@ def _sort_key(sort: str) -> Callable[[Entry], Any]:
     keys: dict[str, Callable[[Entry], Any]] = {
         "date": lambda e: e.last_date or e.added[:10],
         "added": lambda e: e.added,
-        "title": lambda e: textnorm.fold(e.title),
+        "title": lambda e: _SORTABLE.sub("", textnorm.fold(e.title)),  # "$\ell_1$ ..." sorts as "ell1"
         "key": lambda e: e.key.casefold(),
         "year": lambda e: publication_year(e) or 0,
         "priority": lambda e: -(e.priority or 6),
@@ -77,7 +78,7 @@ def _sort_key(sort: str) -> Callable[[Entry], Any]:
 def select(entries: list[Entry], sel: Selection) -> list[Entry]:
     if sel.status is not None:
         check_status(sel.status)
-    wanted_tags = [normalise_tag(t) for t in sel.tags]
+    wanted_tags = [textnorm.fold(normalise_tag(t)) for t in sel.tags]
     topic = textnorm.fold(sel.topic) if sel.topic else None
     since = sel.since.isoformat() if sel.since else None
     until = sel.until.isoformat() if sel.until else None
@@ -85,12 +86,12 @@ def select(entries: list[Entry], sel: Selection) -> list[Entry]:
     for entry in entries:
         if sel.status and entry.status != sel.status:
             continue
-        if wanted_tags and not all(t in entry.tags for t in wanted_tags):
+        if wanted_tags and not all(t in [textnorm.fold(x) for x in entry.tags] for t in wanted_tags):
             continue
         if topic and not any(topic in textnorm.fold(t) for t in entry.topics):
             continue
-        if since or until:
-            dates = entry.dates or [entry.added[:10]]
+        if since or until:  # digest dates: a paper added by hand has none
+            dates = entry.dates
             if not any((not since or d >= since) and (not until or d <= until) for d in dates):
                 continue
         chosen.append(entry)
@@ -330,6 +331,9 @@ def edit_entry(store: Store, key: str, fields: Fields, now: str) -> Entry:
     if not changes:
         raise InvalidInput("nothing to change: give at least one of --title, --author, --year, ...")
     entry = resolve(store, key)
+    changes = {name: value for name, value in changes.items() if getattr(entry, name) != value}
+    if not changes:
+        return entry
     for name, value in changes.items():
         if name in ("title", "authors") and entry.sightings and name not in entry.listed:
             entry.listed[name] = getattr(entry, name)

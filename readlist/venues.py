@@ -71,7 +71,8 @@ _TLDR = re.compile(r"TL\s*;\s*DR", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(r"[.;|\n]")
 _NEGATIVE = re.compile(
-    r"\b(?:submitted|under review|in review|in peer review|under submission|preprint|rejected"
+    r"\b(?:submitted|submission|under review|in review|in peer review|under submission|preprint|rejected"
+    r"|not accepted|not yet accepted|under consideration"
     r"|withdrawn|extended version|extension of|journal version|tech(?:nical)? report)\b",
     re.IGNORECASE,
 )
@@ -83,9 +84,10 @@ _POSITIVE = re.compile(
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.IGNORECASE)
 _LEADING_CUE = re.compile(
     r"^(?:(?:accepted|to appear|appears|published|presented|oral|spotlight|poster)"
-    r"(?:\s+(?:paper|presentation))?\s+(?:at|by|to|in|as)?\s*)?(?:the\s+)?",
+    r"(?:\s+(?:paper|presentation))?(?:\s+for\s+publication)?\s+(?:at|by|to|in|as)?\s*)?(?:the\s+)?",
     re.IGNORECASE,
 )
+_ACCEPTANCE = re.compile(r"(?:accepted|to appear|published)\b", re.IGNORECASE)
 _PRESENTATION = re.compile(r"\s*\(\s*(?:oral|spotlight|poster|best paper)\b[^)]*\)?", re.IGNORECASE)
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _JOURNAL_WORDS = re.compile(
@@ -109,11 +111,27 @@ def detect_venue(comment: str | None) -> Venue | None:
             continue
         match = _VENUE.search(clause)
         if match is None:
+            named = _named_in_acceptance(clause)
+            if named is not None:
+                return named
             continue
         opens_comments = index == 0 and not clause[: match.start()].strip()
         if _POSITIVE.search(clause) or opens_comments:
             return _venue_from_match(match, clause)
     return None
+
+
+def _named_in_acceptance(clause: str) -> Venue | None:
+    """`Accepted at ICDAR 2024`, `Published in Nature Machine Intelligence`: a venue outside
+    the table, named after an explicit acceptance cue, is kept as written rather than lost
+    (the table only adds the publishers' full names)."""
+    if not _ACCEPTANCE.match(clause.strip()):
+        return None
+    clause = " ".join(clause.split())
+    name = _PRESENTATION.sub("", _LEADING_CUE.sub("", clause, count=1)).strip(" ,:-()")
+    if not name or name == clause or not name[0].isupper() or len(name) > 120:
+        return None
+    return venue_from_name(name)
 
 
 def venue_from_name(name: str) -> Venue:
@@ -174,6 +192,9 @@ def _venue_from_match(match: re.Match[str], clause: str) -> Venue:
         name = f"{_FINDINGS}: {sub} {year}" if year else f"{_FINDINGS}: {sub}"
         return Venue(INPROCEEDINGS, name, f"Findings-{sub}", year)
     token = match.group("tok")
+    if token in ("ACL", "EMNLP", "NAACL") and re.search(r"\bfindings\b", clause, re.IGNORECASE):
+        name = f"{_FINDINGS}: {token} {year}" if year else f"{_FINDINGS}: {token}"
+        return Venue(INPROCEEDINGS, name, f"Findings-{token}", year)
     if token in _JOURNALS:
         return Venue(ARTICLE, _JOURNALS[token], token.replace("-", ""), year)
     if token in ("NIPS", "NeurIPS") and year is not None:

@@ -407,3 +407,12 @@ def test_export_in_two_processes_is_identical_to_one(monkeypatch) -> None:
     monkeypatch.setattr(bibtex, "_PARALLEL_ENTRIES", 2)
     assert export_bibtex(entries) == serial
     assert serial.count("@misc{") == 9
+
+
+def test_hand_edits_win_over_what_the_digest_implies() -> None:
+    entry = _entry(arxiv="2401.01234", url="https://example.org/paper", year=2025, edited=["url", "year"])
+    entry.sightings = [Sighting("d.txt", "T", "2024-01-05", 3)]
+    bib = export_bibtex([entry])
+    assert "url           = {https://example.org/paper}," in bib
+    assert "year          = {2025}," in bib
+    assert "month" not in bib

@@ -238,3 +238,21 @@ def test_long_tables_are_cut_with_a_note_but_keys_and_json_are_complete(cli) -> 
     assert len(cli("list", "--keys").stdout.split()) == TABLE_ROWS + 5
     assert len(cli.json("search", "things")) == TABLE_ROWS + 5
     assert cli("list", "--limit", str(TABLE_ROWS + 5)).stdout.count("Paper Number") == TABLE_ROWS + 5
+
+
+def test_db_option_expands_the_home_directory(cli, private_home: Path) -> None:
+    cli("--db=~/lists/mine.json", "add", "--title", "Home Paper", "--author", "Ann Lee", "--year", "2024")
+    assert (private_home / "lists" / "mine.json").exists()
+
+
+def test_tag_filter_ignores_accents_and_dates_ignore_hand_added_papers(cli, three) -> None:
+    cli("tag", three[0], "-t", "über cool")
+    assert cli("list", "--tag", "uber-cool", "--keys").stdout.split() == [three[0]]
+    cli("add", "--title", "Hand Added Classic", "--author", "Ann Lee", "--year", "1999")
+    assert "leehand" not in cli("list", "--since", "2000-01-01", "--keys").stdout
+
+
+def test_edit_to_the_same_value_changes_nothing(cli, three) -> None:
+    before = cli.json("show", three[0])
+    cli("edit", three[0], "--title", before["title"])
+    assert cli.json("show", three[0])["log"] == before["log"]

@@ -194,3 +194,17 @@ def test_export_says_which_letters_it_had_to_simplify(cli) -> None:
     assert f"Warning: {key}: 王明ị written in plain Latin letters" in result.stderr
     assert result.stdout.isascii()
     assert "Warning" not in cli("export", "--profile", "biblatex").stderr
+
+
+def test_an_export_that_matches_nothing_leaves_the_file_alone(cli, library, tmp_path: Path) -> None:
+    out = tmp_path / "mine.bib"
+    cli("export", "-o", str(out))
+    before = out.read_text()
+    result = cli("export", "--tag", "no-such-tag", "-o", str(out), ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT and "was left as it was" in result.stderr
+    assert out.read_text() == before
+
+
+def test_cite_accepts_a_backslash_and_starred_commands(cli, library) -> None:
+    assert cli("cite", library[0], "--command", "\\citep").stdout == f"\\citep{{{library[0]}}}\n"
+    assert cli("cite", library[0], "-c", "citet*").stdout == f"\\citet*{{{library[0]}}}\n"

@@ -216,3 +216,14 @@ def test_the_same_digest_again_through_stdin_changes_nothing(cli, write_digest, 
     report = cli.json("import", "-", input=path.read_text())
     assert report["unchanged"] == 2 and report["merged"] == []
     assert db_path.read_bytes() == before
+
+
+def test_hidden_files_in_a_directory_are_skipped(cli, write_digest, tmp_path: Path) -> None:
+    write_digest("a.txt", "T", "2022-03-11", [MVP_OLD])
+    hidden = tmp_path / "digests" / ".git"
+    hidden.mkdir()
+    (hidden / "notes.txt").write_text("not a digest at all\n")
+    (tmp_path / "digests" / ".backup.txt").write_text("also not a digest\n")
+    report = cli.json("import", str(tmp_path / "digests"))
+    assert [Path(f).name for f in report["files"]] == ["a.txt"]
+    assert report["problems"] == []

@@ -33,6 +33,11 @@ DOCUMENTS = {
     "\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n",
     "ieeetran": PREAMBLE + "\\usepackage{url}\n\\begin{document}\n{cites}\n"
     "\\bibliographystyle{IEEEtran}\n\\bibliography{refs}\n\\end{document}\n",
+    # A bare article (OT1 fonts, no fontenc): what many conference templates still use.
+    "plainnat_ot1": "\\documentclass{article}\n\\usepackage{url}\n\\usepackage{natbib}\n\\begin{document}\n"
+    "{cites}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n",
+    "ieeetran_ot1": "\\documentclass{article}\n\\usepackage{url}\n\\begin{document}\n{cites}\n"
+    "\\bibliographystyle{IEEEtran}\n\\bibliography{refs}\n\\end{document}\n",
     "biblatex": PREAMBLE + "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
     "\\begin{document}\n{cites}\n\\printbibliography\n\\end{document}\n",
 }
@@ -92,6 +97,8 @@ def _compile(tmp_path: Path, style: str, profile: str, entries: list[Entry]) -> 
     [
         pytest.param("plainnat", "bibtex", id="natbib_plainnat"),
         pytest.param("ieeetran", "bibtex", id="ieeetran"),
+        pytest.param("plainnat_ot1", "bibtex", id="natbib_plainnat_ot1_fonts"),
+        pytest.param("ieeetran_ot1", "bibtex", id="ieeetran_ot1_fonts"),
         pytest.param("biblatex", "bibtex", id="biblatex_biber_ascii_profile"),
         pytest.param("biblatex", "biblatex", id="biblatex_biber_utf8_profile"),
     ],

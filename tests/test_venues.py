@@ -116,8 +116,10 @@ def test_detect_venue_accepted(comment: str, expected: Venue) -> None:
         pytest.param("Under review at ICLR 2024", id="E25_under_review"),
         pytest.param("Extended version of our ICCV 2021 paper", id="E25_extended_version"),
         pytest.param("14 pages, 5 figures, compared with CVPR 2021 methods", id="E26_no_cue"),
-        pytest.param("Accepted at NAACLX 2024", id="venue_inside_longer_word"),
-        pytest.param("accepted at TIPS 2020", id="tip_is_not_tips"),
+        pytest.param("ICLR 2024 submission", id="submission"),
+        pytest.param("Preprint. Not accepted at CVPR 2024", id="not_accepted"),
+        pytest.param("Accepted", id="cue_alone"),
+        pytest.param("accepted as a poster", id="cue_without_a_name"),
         pytest.param("We beat the ACLU. Accepted", id="cue_without_venue"),
         pytest.param("TL;DR: accepted at CVPR 2023", id="everything_after_tldr_ignored"),
         pytest.param("Journal version of our CVPR 2020 paper", id="journal_version"),
@@ -197,3 +199,34 @@ def test_hand_set_venue_kind(venue: str, kind: str) -> None:
 
 def test_hand_set_arxiv_venue_is_a_preprint() -> None:
     assert entry_venue(Entry(key="k", title="t", venue="arXiv")) is None
+
+
+@pytest.mark.parametrize(
+    ("comment", "kind", "name", "year"),
+    [
+        pytest.param("Accepted at NAACLX 2024", "inproceedings", "NAACLX 2024", 2024, id="venue_inside_longer_word"),
+        pytest.param("accepted at TIPS 2020", "inproceedings", "TIPS 2020", 2020, id="tip_is_not_tips"),
+        pytest.param("Accepted at ICDAR 2024", "inproceedings", "ICDAR 2024", 2024, id="unknown_conference"),
+        pytest.param("Accepted at MIDL 2024 (oral)", "inproceedings", "MIDL 2024", 2024, id="presentation_dropped"),
+        pytest.param(
+            "Published in Nature Machine Intelligence", "article", "Nature Machine Intelligence", None, id="journal"
+        ),
+        pytest.param(
+            "Accepted for publication in Pattern Recognition",
+            "article",
+            "Pattern Recognition",
+            None,
+            id="for_publication",
+        ),
+    ],
+)
+def test_accepted_at_a_venue_outside_the_table_keeps_its_name(comment, kind, name, year) -> None:
+    venue = detect_venue(comment)
+    assert venue is not None
+    assert (venue.kind, venue.name, venue.year) == (kind, name, year)
+
+
+def test_findings_after_the_venue() -> None:
+    venue = detect_venue("Accepted at ACL 2024 Findings")
+    assert venue is not None
+    assert venue.name == "Findings of the Association for Computational Linguistics: ACL 2024"

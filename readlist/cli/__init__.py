@@ -65,7 +65,7 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
-    ctx.obj = db
+    ctx.obj = db.expanduser() if db is not None else None  # `--db=~/x.json` is not expanded by the shell
 
 
 # Registration order is the order `readlist --help` lists them in.

@@ -161,8 +161,10 @@ def add(
     if title is None and sys.stdin.isatty():
         title = typer.prompt("Title")
         author = [typer.prompt("Authors (comma-separated)", default="", show_default=False)]
-        year_text = typer.prompt("Year", default="", show_default=False)
-        year = int(year_text) if year_text.strip().isdigit() else None
+        year_text = typer.prompt("Year", default="", show_default=False).strip()
+        if year_text and not year_text.isdigit():
+            raise InvalidInput(f"year {year_text!r} is not a number; nothing was added")
+        year = int(year_text) if year_text else None
         venue = typer.prompt("Venue", default="", show_default=False) or None
         arxiv = typer.prompt("arXiv id", default="", show_default=False) or None
         url = typer.prompt("URL", default="", show_default=False) or None

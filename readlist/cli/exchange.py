@@ -107,6 +107,8 @@ def export(
     from readlist import render
 
     if not chosen:
+        if output is not None:  # a typo in a filter must not empty a bibliography
+            raise InvalidInput(f"no entries match; {output} was left as it was")
         render.message("No entries match; the export is empty.")
     elif fmt == "bibtex":
         for warning in services.export_warnings(chosen, profile):
@@ -131,8 +133,9 @@ def cite(
 
     with read_store(ctx) as store:
         entries = services.resolve_all(store, keys_from(keys))
-    if not re.fullmatch(r"[A-Za-z]+", command):
-        raise InvalidInput(f"{command!r} is not a LaTeX command name")
+    command = command.removeprefix("\\")
+    if not re.fullmatch(r"[A-Za-z]+\*?", command):
+        raise InvalidInput(f"{command} is not a LaTeX command name (like cite, citep or textcite)")
     typer.echo(f"\\{command}{{{','.join(e.key for e in entries)}}}")
     if bib:
         typer.echo(services.export_text(entries, "bibtex", "bibtex", False), nl=False)
