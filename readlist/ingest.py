@@ -136,6 +136,7 @@ class _Merger:
         self.by_identity = {_identity(e): e.key for e in self.entries.values()}
         self.by_arxiv = {e.arxiv: e.key for e in self.entries.values() if e.arxiv}
         self.taken = {key.casefold() for key in self.entries}
+        self.removed_identities, self.removed_arxiv = store.removed_papers()
         self.listed: dict[str, Entry] = {}  # every entry the imported files mention
         self.changed: dict[str, Entry] = {}
 
@@ -147,7 +148,9 @@ class _Merger:
             ident = textnorm.identity(item.title, item.authors)
             sighting = _sighting(file_name, item)
             key = self.by_identity.get(ident)
-            if key is None:
+            if key is None and ident in self.removed_identities:
+                self.report.skipped += 1
+            elif key is None:
                 new_sightings.setdefault(ident, []).append(sighting)
                 newest_item[ident] = item  # items come oldest first: the newest wins
             else:
@@ -181,6 +184,9 @@ class _Merger:
     def _merge_bib(self, incoming: Entry, source_names: dict[str, str]) -> None:
         """A .bib entry for a known paper only fills the fields the store lacks."""
         key = self.by_arxiv.get(incoming.arxiv or "") or self.by_identity.get(_identity(incoming))
+        if key is None and (_identity(incoming) in self.removed_identities or incoming.arxiv in self.removed_arxiv):
+            self.report.skipped += 1
+            return
         if key is None:
             wanted = incoming.key
             self._add_new(incoming, preferred_key=wanted)

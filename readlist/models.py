@@ -191,6 +191,7 @@ class ImportReport:
     new: list[str] = field(default_factory=list)  # keys
     merged: list[str] = field(default_factory=list)  # keys that gained a sighting or fields
     unchanged: int = 0
+    skipped: int = 0  # listings of papers the user removed
     problems: list[Problem] = field(default_factory=list)
 
     @property

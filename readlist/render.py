@@ -149,7 +149,9 @@ def entry_panel(entry: Entry, year: int | None) -> Panel:
 def import_summary(report: ImportReport) -> None:
     err.print(
         f"Read {len(report.files)} file(s): {len(report.new)} new, {len(report.merged)} merged, "
-        f"{report.unchanged} already known, {len(report.problems)} problem(s)."
+        f"{report.unchanged} already known, "
+        + (f"{report.skipped} removed earlier and skipped, " if report.skipped else "")
+        + f"{len(report.problems)} problem(s)."
     )
     for problem in report.problems:
         err.print(safe(f"  {problem}"), style="yellow")

@@ -322,6 +322,7 @@ def add_entry(
         entry.url = f"https://arxiv.org/abs/{entry.arxiv}"
     entry.key = assign_key(entry, {e.key.casefold() for e in existing})
     store.save([entry])
+    store.forget_removed(textnorm.identity(entry.title, entry.authors), entry.arxiv)
     return entry
 
 
@@ -344,9 +345,10 @@ def edit_entry(store: Store, key: str, fields: Fields, now: str) -> Entry:
     return entry
 
 
-def remove_entries(store: Store, keys: list[str]) -> list[Entry]:
+def remove_entries(store: Store, keys: list[str], now: str) -> list[Entry]:
+    """Remove entries; later imports of digests that list them skip them."""
     entries = resolve_all(store, keys)
-    store.remove([e.key for e in entries])
+    store.remove([e.key for e in entries], now)
     return entries
 
 

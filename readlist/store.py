@@ -28,11 +28,13 @@ from tinydb.storages import Storage
 from readlist.errors import StoreError
 from readlist.fsutil import check_writable, real_path, remove_stale_temp_files, write_atomically
 from readlist.models import Entry
+from readlist.textnorm import identity
 
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 60.0
 _ENTRIES = "entries"
 _META = "meta"
+_REMOVED = "removed"  # what `rm` took out, so that imports do not bring it back
 
 
 def default_path() -> Path:
@@ -188,11 +190,27 @@ class Store:
             self._table.insert_multiple(fresh)
         self._docs = None
 
-    def remove(self, keys: list[str]) -> None:
+    def remove(self, keys: list[str], now: str) -> None:
+        """Remove entries and remember them as removed (`removed_papers`)."""
         self._require_writable()
         index = self._index()
+        gone = [Entry.from_dict(index[k][1]) for k in keys]
         self._table.remove(doc_ids=[index[k][0] for k in keys])
+        self._db.table(_REMOVED, cache_size=0).insert_multiple(
+            {"key": e.key, "identity": identity(*e.match_identity_fields()), "arxiv": e.arxiv, "at": now} for e in gone
+        )
         self._docs = None
+
+    def removed_papers(self) -> tuple[set[str], set[str]]:
+        """Identities and arXiv ids of the papers `rm` removed: imports skip them."""
+        docs = self._storage.read().get(_REMOVED, {}).values()
+        return {d["identity"] for d in docs}, {d["arxiv"] for d in docs if d.get("arxiv")}
+
+    def forget_removed(self, paper_identity: str, arxiv: str | None) -> None:
+        """A paper added again by hand is wanted after all."""
+        removed = self._db.table(_REMOVED, cache_size=0)
+        if self._storage.read().get(_REMOVED):
+            removed.remove(lambda d: d["identity"] == paper_identity or (arxiv is not None and d.get("arxiv") == arxiv))
 
     def commit(self) -> None:
         """Write the store back, atomically, when this command changed it."""

@@ -256,3 +256,20 @@ def test_edit_to_the_same_value_changes_nothing(cli, three) -> None:
     before = cli.json("show", three[0])
     cli("edit", three[0], "--title", before["title"])
     assert cli.json("show", three[0])["log"] == before["log"]
+
+
+def test_removed_papers_stay_removed_when_their_digest_is_imported_again(cli, write_digest) -> None:
+    path = write_digest("d.txt", "Efficient ML", "2024-02-01", PAPERS)
+    cli("import", str(path))
+    result = cli("rm", "souza2024sparse", "--yes")
+    assert "Imports will skip them" in result.stderr
+    report = cli.json("import", str(path))
+    assert report["skipped"] == 1 and report["new"] == []
+    assert "souza2024sparse" not in cli("list", "--keys").stdout
+    bib = cli("export", "chen2024learning").stdout
+    cli("rm", "chen2024learning", "--yes")
+    assert cli.json("import", "-", input=bib)["skipped"] == 1
+    cli("add", "--title", PAPERS[0][0], "--author", "Ana Souza", "--year", "2024")
+    again = cli.json("import", str(path))
+    assert again["skipped"] == 1  # chen2024learning is still removed; the re-added paper merges
+    assert [cli.json("show", key)["title"] for key in again["merged"]] == [PAPERS[0][0]]

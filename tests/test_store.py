@@ -41,14 +41,14 @@ def reopen(request, tmp_path: Path):
             store = Store(tmp_path / "never-written.json", _new_data(), writable=True)
             store.save(entries)
             if removed:
-                store.remove(list(removed))
+                store.remove(list(removed), "2024-01-01T00:00:00+00:00")
             return store
         path = tmp_path / "s.json"
         with open_store(path, write=True) as store:
             store.save(entries)
         if removed:
             with open_store(path, write=True) as store:
-                store.remove(list(removed))
+                store.remove(list(removed), "2024-01-01T00:00:00+00:00")
         with open_store(path) as store:
             return store
 

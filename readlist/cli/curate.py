@@ -217,5 +217,9 @@ def rm(
             f"Remove {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}: {', '.join(e.key for e in entries)}?",
             yes,
         )
-        removed = services.remove_entries(store, [e.key for e in entries])
+        removed = services.remove_entries(store, [e.key for e in entries], now())
     report_entries(removed, as_json, lambda e: f"Removed {e.key}: {e.title}")
+    if not as_json:
+        from readlist import render
+
+        render.message("Imports will skip them from now on; `readlist add` brings a paper back.")

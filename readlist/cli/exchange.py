@@ -55,6 +55,7 @@ def import_(
                     "new": report.new,
                     "merged": report.merged,
                     "unchanged": report.unchanged,
+                    "skipped": report.skipped,
                     "problems": [{"file": p.file, "line": p.line, "message": p.message} for p in report.problems],
                 }
             )
