@@ -161,6 +161,23 @@ class Entry:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
+        """An entry from its stored form; ValueError/TypeError/KeyError if that is malformed."""
+        entry = cls._from_dict(data)
+        if not (
+            isinstance(entry.key, str)
+            and isinstance(entry.title, str)
+            and isinstance(entry.abstract, str)
+            and all(isinstance(a, str) for a in entry.authors)
+            and isinstance(data.get("authors", []), list)
+            and isinstance(entry.year, int | None)
+            and isinstance(entry.priority, int | None)
+            and entry.status in STATUSES
+        ):
+            raise ValueError(f"entry {data.get('key')!r} has a field of the wrong type")
+        return entry
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> Entry:
         return cls(
             key=data["key"],
             title=data["title"],

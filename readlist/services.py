@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from readlist import textnorm
-from readlist.errors import InvalidInput, NotFound
+from readlist.errors import InvalidInput, NotFound, StoreError
 from readlist.models import EDITABLE_FIELDS, STATUSES, Entry, Event, Note
 from readlist.store import Store
 
@@ -233,7 +233,10 @@ def journal(
         stamped = [(n.at, "note", n.text) for n in entry.notes]
         stamped += [(e.at, e.kind, e.text) for e in entry.log]
         for at, kind, text in stamped:
-            local = datetime.fromisoformat(at).astimezone()
+            try:
+                local = datetime.fromisoformat(at).astimezone()
+            except (TypeError, ValueError) as exc:
+                raise StoreError(f"{entry.key} has a note or log line with a bad time ({at!r})") from exc
             day = local.date()
             if (since and day < since) or (until and day > until):
                 continue

@@ -72,6 +72,10 @@ def test_corrupt_store_error_names_the_file_and_keeps_it(cli, db_path) -> None:
         pytest.param('{"1": "just a string"}', id="entry_not_an_object"),
         pytest.param('{"x": {"key": "k", "title": "t"}}', id="bad_document_id"),
         pytest.param('{"1": {"key": "k", "title": "t", "sightings": [{"nope": 1}]}}', id="bad_sighting"),
+        pytest.param('{"1": {"key": "k", "title": null}}', id="null_title"),
+        pytest.param('{"1": {"key": "k", "title": "t", "year": "2020"}}', id="year_as_text"),
+        pytest.param('{"1": {"key": "k", "title": "t", "authors": "A B"}}', id="authors_as_text"),
+        pytest.param('{"1": {"key": "k", "title": "t", "status": "done"}}', id="unknown_status"),
     ],
 )
 def test_malformed_entries_are_a_store_error_not_a_traceback(cli, db_path, entries) -> None:
@@ -82,6 +86,14 @@ def test_malformed_entries_are_a_store_error_not_a_traceback(cli, db_path, entri
         assert result.exit_code == ExitCode.STORE, (args, result.stderr)
         assert "malformed entry" in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_a_bad_time_in_a_note_is_a_store_error(cli, db_path) -> None:
+    db_path.write_text(
+        '{"meta": {"1": {"schema": 1}}, "entries": {"1": {"key": "k", "title": "t", "notes": [{"at": "yesterday", "text": "x"}]}}}'
+    )
+    result = cli("log", ok=False)
+    assert result.exit_code == ExitCode.STORE and "bad time" in result.stderr
 
 
 def test_db_option_overrides_env(cli, tmp_path) -> None:
