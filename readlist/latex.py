@@ -57,8 +57,13 @@ _PROPER_NOUNS = word_set(
     " Bernoulli Newton Langevin Hilbert Banach Kalman Monte Carlo Shapley Hebbian Turing Nash"
     " Pareto Gibbs Bregman Kullback Leibler Stein Hopfield Voronoi Delaunay Bellman Wiener Gumbel"
     " Cauchy Laplace Lyapunov Kolmogorov Sobolev Taylor Chebyshev Legendre Hermite Procrustes"
-    " Wasserstein Sinkhorn English Chinese Japanese German French Arabic"
+    " Wasserstein Sinkhorn English Chinese Japanese German French Arabic Euler Gauss Bayes Hodge"
+    " Europe European Asia Asian Africa African America American Australia Vietnamese Korean"
+    " Greek Latin Spanish Italian Russian Indian Hindi Wikipedia Internet"
 )
+#: BibTeX styles lower-case every word but the first and those after a colon: a new sentence
+#: after "?" or "!" must keep its capital by braces.
+_SENTENCE_END = ("?", "!")
 _WORD_BREAK = re.compile(r"( +|[-/])")
 _PLAIN_WORD = re.compile(r"[^ /-]+")
 _BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
@@ -227,10 +232,20 @@ def _render_all(text: str) -> str:
 def _protect_plain_title(text: str) -> str:
     """`protect_title` for a title without math, commands or braces (most of them)."""
     positions = count()
+    previous = [""]
 
     def protect(match: re.Match[str]) -> str:
         word = match.group(0)
         position = next(positions)
+        starts_sentence = previous[0].endswith(_SENTENCE_END) and word[:1].isupper()
+        previous[0] = word
+        if starts_sentence:
+            return (
+                "{"
+                + escape_specials(word.rstrip(_OUTER_PUNCTUATION))
+                + "}"
+                + escape_specials(word[len(word.rstrip(_OUTER_PUNCTUATION)) :])
+            )
         if word.isalpha() and word.isascii() and not _text_needs_braces(word, position):
             return word
         return _protect_word([_Piece(False, word)], position)
