@@ -60,6 +60,7 @@ VERBATIM_FIELDS = word_set(
 _KEY_OK = re.compile(r"[^\s,{}()\"#%'=\\~]+")
 _ARXIV_VERSION = re.compile(r"v\d+$")
 _YEAR = re.compile(r"\d{4}")
+_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]+")
 
 
 def export_bibtex(entries: list[Entry], profile: str = "bibtex", keep_comments: bool = False) -> str:
@@ -280,6 +281,11 @@ def _bibtex_author(author: str, profile: str) -> str:
     """One digest author as BibTeX `von Last, Jr, First` ("X et al." gives `... and others`)."""
 
     def name_text(value: str) -> str:
+        if profile == "bibtex" and _GREEK.search(value):
+            # In a title a Greek letter is mathematics ($\alpha$); in a name it is a letter.
+            from anyascii import anyascii
+
+            value = _GREEK.sub(lambda run: anyascii(run[0]), value)
         # natbib puts names inside \bibitem[...]: a bare bracket would end that argument.
         return escape_text(value, profile).replace("[", "{[}").replace("]", "{]}")
 

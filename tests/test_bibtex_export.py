@@ -432,3 +432,9 @@ def test_hand_edits_win_over_what_the_digest_implies() -> None:
 )
 def test_sentence_after_question_mark_and_more_proper_nouns(title: str, expected: str) -> None:
     assert protect_title(title) == expected
+
+
+def test_greek_letters_in_names_are_spelled_not_typeset_as_math() -> None:
+    bib = export_bibtex([_entry(authors=["Αριστοτέλης Παπαδόπουλος"], title=r"The $\alpha$ Trick")])
+    assert "author        = {Papadopoylos, Aristotelis}," in bib
+    assert "{$\\alpha$}" in bib
