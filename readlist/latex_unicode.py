@@ -115,11 +115,8 @@ def transliterated(text: str) -> list[str]:
     (王 -> Wang) or without the accent pdflatex lacks (ị -> i)."""
     if text.isascii():
         return []
-    found = []
-    for char in dict.fromkeys(text):
-        if not char.isascii() and char.isalpha() and "\\" not in encode_unicode(char):
-            found.append(char)
-    return found
+    candidates = dict.fromkeys("".join(_NON_ASCII_RUN.findall(text)))  # C speed; few remain
+    return [char for char in candidates if char.isalpha() and "\\" not in encode_unicode(char)]
 
 
 def escape_specials(text: str) -> str:

@@ -386,7 +386,7 @@ def export_warnings(entries: list[Entry], profile: str) -> list[str]:
         if publication_year(entry) is None and not entry.extra.get("year"):
             warnings.append(f"{entry.key} has no year; BibTeX styles will warn (readlist edit {entry.key} --year YYYY)")
         if profile == "bibtex":
-            letters = transliterated(" ".join([entry.title, *entry.authors, entry.abstract]))
+            letters = transliterated(" ".join([entry.title, *entry.authors]))  # what styles print
             if letters:
                 warnings.append(
                     f"{entry.key}: {''.join(letters[:8])} written in plain Latin letters for pdflatex "
