@@ -23,7 +23,7 @@ from readlist.latex import (
     sanitize_url,
     unprotect_title,
 )
-from readlist.latex_unicode import word_set
+from readlist.latex_unicode import transliterated, word_set
 from readlist.models import Entry, Problem, Sighting
 from readlist.names import bibtex_authors, digest_form, join_suffixes
 from readlist.venues import ARTICLE, INPROCEEDINGS, entry_venue, publication_year
@@ -64,7 +64,14 @@ _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]+")
 
 
 def export_bibtex(entries: list[Entry], profile: str = "bibtex", keep_comments: bool = False) -> str:
-    """The .bib text of `entries`, sorted by key; `BibtexExportError` if it would be unsound.
+    """The .bib text of `entries`, sorted by key; `BibtexExportError` if it would be unsound."""
+    return export_bibtex_with_warnings(entries, profile, keep_comments)[0]
+
+
+def export_bibtex_with_warnings(
+    entries: list[Entry], profile: str = "bibtex", keep_comments: bool = False
+) -> tuple[str, list[str]]:
+    """`export_bibtex`, plus one line for each entry the output cannot carry as it is.
 
     The text is read back before it is returned: no broken block, no entry lost. A large
     export is written and checked in two halves at once, the second by a forked process
@@ -92,7 +99,7 @@ def export_bibtex(entries: list[Entry], profile: str = "bibtex", keep_comments: 
         raise BibtexExportError(
             f"the export reads back as {read} entries instead of {len(ordered)}; nothing was written"
         )
-    return text
+    return text, [warning for part in parts for warning in part.warnings]
 
 
 #: Below this many entries the export runs in-process; above, half of it in a second process.
@@ -107,6 +114,7 @@ class _Part:
     entries_read: int
     first_failed_line: int | None
     failed: int
+    warnings: list[str]
 
 
 def _export_in_two(ordered: list[Entry], profile: str, keep_comments: bool) -> list[_Part]:
@@ -138,7 +146,7 @@ def _export_part(ordered: list[Entry], profile: str, keep_comments: bool) -> _Pa
     from bibtexparser.writer import BibtexFormat
 
     if not ordered:
-        return _Part("", 0, None, 0)
+        return _Part("", 0, None, 0, [])
     blocks: list[Block] = [BibEntry(*_bibtex_entry(entry, profile, keep_comments)) for entry in ordered]
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]
     fmt.indent, fmt.value_column, fmt.trailing_comma, fmt.block_separator = "  ", 16, True, _BLOCK_SEPARATOR
@@ -149,7 +157,23 @@ def _export_part(ordered: list[Entry], profile: str, keep_comments: bool) -> _Pa
     )
     library = parse_string(text, parse_stack=[])
     first = _line(library.failed_blocks[0]) if library.failed_blocks else None
-    return _Part(text, len(library.entries), first, len(library.failed_blocks))
+    warnings = [warning for entry in ordered for warning in _warnings(entry, profile)]
+    return _Part(text, len(library.entries), first, len(library.failed_blocks), warnings)
+
+
+def _warnings(entry: Entry, profile: str) -> list[str]:
+    """What this entry's BibTeX cannot carry as it is: a missing year, letters it simplified."""
+    warnings = []
+    if publication_year(entry) is None and not entry.extra.get("year"):
+        warnings.append(f"{entry.key} has no year; BibTeX styles will warn (readlist edit {entry.key} --year YYYY)")
+    if profile == "bibtex":
+        letters = transliterated(" ".join([entry.title, *entry.authors]))  # what styles print
+        if letters:
+            warnings.append(
+                f"{entry.key}: {''.join(letters[:8])} written in plain Latin letters for pdflatex "
+                "(--profile biblatex keeps them, for XeLaTeX or LuaLaTeX)"
+            )
+    return warnings
 
 
 def parse_bibtex(text: str, file: str) -> tuple[list[Entry], list[Problem]]:

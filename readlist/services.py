@@ -360,39 +360,25 @@ EXPORT_FORMATS = ("bibtex", "json", "csv", "markdown")
 BIBTEX_PROFILES = ("bibtex", "biblatex")
 
 
-def export_text(entries: list[Entry], fmt: str, profile: str, keep_comments: bool) -> str:
-    """The selection in one of `EXPORT_FORMATS`; BibTeX output has checked itself."""
+def export_text(entries: list[Entry], fmt: str, profile: str, keep_comments: bool) -> tuple[str, list[str]]:
+    """The selection in one of `EXPORT_FORMATS`, and what it could not carry as it is.
+
+    BibTeX output has checked itself; its warnings name entries without a year and letters
+    the ASCII profile had to simplify.
+    """
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
     if profile not in BIBTEX_PROFILES:
         raise InvalidInput(f"unknown profile {profile!r}; use one of: {', '.join(BIBTEX_PROFILES)}")
     entries = sorted(entries, key=lambda e: e.key.casefold())
     if fmt == "bibtex":
-        from readlist.bibtex import export_bibtex
+        from readlist.bibtex import export_bibtex_with_warnings
 
-        return export_bibtex(entries, profile=profile, keep_comments=keep_comments)
+        return export_bibtex_with_warnings(entries, profile=profile, keep_comments=keep_comments)
     from readlist import exporters
 
-    return {"json": exporters.to_json, "csv": exporters.to_csv, "markdown": exporters.to_markdown}[fmt](entries)
-
-
-def export_warnings(entries: list[Entry], profile: str) -> list[str]:
-    """What a BibTeX export cannot carry as it is: a missing year, letters it had to simplify."""
-    from readlist.latex_unicode import transliterated
-    from readlist.venues import publication_year
-
-    warnings = []
-    for entry in entries:
-        if publication_year(entry) is None and not entry.extra.get("year"):
-            warnings.append(f"{entry.key} has no year; BibTeX styles will warn (readlist edit {entry.key} --year YYYY)")
-        if profile == "bibtex":
-            letters = transliterated(" ".join([entry.title, *entry.authors]))  # what styles print
-            if letters:
-                warnings.append(
-                    f"{entry.key}: {''.join(letters[:8])} written in plain Latin letters for pdflatex "
-                    "(--profile biblatex keeps them, for XeLaTeX or LuaLaTeX)"
-                )
-    return warnings
+    writer = {"json": exporters.to_json, "csv": exporters.to_csv, "markdown": exporters.to_markdown}[fmt]
+    return writer(entries), []
 
 
 def write_output(path: Path, text: str) -> None:

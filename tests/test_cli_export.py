@@ -96,7 +96,7 @@ def test_failed_self_check_writes_nothing(cli, library, tmp_path: Path, monkeypa
     def broken(*args, **kwargs):
         raise bibtex.BibtexExportError("export check failed: 1 entry lost")
 
-    monkeypatch.setattr(bibtex, "export_bibtex", broken)
+    monkeypatch.setattr(bibtex, "export_bibtex_with_warnings", broken)
     out = tmp_path / "refs.bib"
     out.write_text("old content")
     result = cli("export", "-o", str(out), ok=False)

@@ -104,16 +104,15 @@ def export(
         entries = services.resolve_all(store, keys_from(keys)) if keys else store.entries()
     del store  # the parsed file is not needed while the export is built: free it
     chosen = services.select(entries, selection)
-    text = services.export_text(chosen, fmt, profile, keep_comments)
+    text, warnings = services.export_text(chosen, fmt, profile, keep_comments)
     from readlist import render
 
     if not chosen:
         if output is not None:  # a typo in a filter must not empty a bibliography
             raise InvalidInput(f"no entries match; {output} was left as it was")
         render.message("No entries match; the export is empty.")
-    elif fmt == "bibtex":
-        for warning in services.export_warnings(chosen, profile):
-            render.message(f"Warning: {warning}")
+    for warning in warnings:
+        render.message(f"Warning: {warning}")
     if output is None:
         sys.stdout.write(text)
         return
@@ -139,4 +138,4 @@ def cite(
         raise InvalidInput(f"{command} is not a LaTeX command name (like cite, citep or textcite)")
     typer.echo(f"\\{command}{{{','.join(e.key for e in entries)}}}")
     if bib:
-        typer.echo(services.export_text(entries, "bibtex", "bibtex", False), nl=False)
+        typer.echo(services.export_text(entries, "bibtex", "bibtex", False)[0], nl=False)
