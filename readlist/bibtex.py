@@ -7,6 +7,7 @@ file that does not read back is an error, never something handed to the user.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -138,7 +139,21 @@ def _export_forked_slice(start: int, stop: int, profile: str, keep_comments: boo
 
 
 def _export_part(ordered: list[Entry], profile: str, keep_comments: bool) -> _Part:
-    """Write `ordered` (already sorted) and read the text back with bibtexparser."""
+    """Write `ordered` (already sorted) and read the text back with bibtexparser.
+
+    Millions of short-lived objects and no reference cycles: the cyclic GC would only rescan
+    them (a fifth of the time at 100k entries), so it is paused for the duration.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_and_read_back(ordered, profile, keep_comments)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _write_and_read_back(ordered: list[Entry], profile: str, keep_comments: bool) -> _Part:
     from bibtexparser import Library, parse_string, write_string
     from bibtexparser.middlewares import default_unparse_stack
     from bibtexparser.model import Block
