@@ -19,8 +19,9 @@ A `word:value` whose `word` is not one of these fields is an ordinary word (URLs
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from readlist.errors import InvalidInput
 from readlist.models import STATUSES, Entry
@@ -183,6 +184,34 @@ class _Haystack:
             # only the field with the accent (usually a name) takes fold's slow path.
             self._everything = joined.lower() if is_plain(joined) else _FIELD_BREAK.join(map(fold, fields))
         return self._everything
+
+
+def prefilter(query: Query) -> Callable[[Mapping[str, Any]], bool] | None:
+    """A test on an entry's stored form that every match passes, for plain-word queries.
+
+    It folds the same fields as `_Haystack` and looks for each word's longest part, so the
+    search proper builds and scores only the few entries that pass. None when the query has
+    field prefixes or exclusions (those need the entry itself).
+    """
+    if not all(term.field == "any" and not term.exclude for term in query.terms):
+        return None
+    needles = [max(term.value.split(" "), key=len) for term in query.terms]
+
+    def may_match(doc: Mapping[str, Any]) -> bool:
+        fields = (
+            doc.get("title") or "",
+            _SEPARATOR.join(doc.get("authors") or ()),
+            _SEPARATOR.join(doc.get("tags") or ()),
+            _SEPARATOR.join([sighting.get("topic") or "" for sighting in doc.get("sightings") or ()]),
+            doc.get("comment") or "",
+            _SEPARATOR.join([note.get("text") or "" for note in doc.get("notes") or ()]),
+            doc.get("abstract") or "",
+        )
+        joined = _FIELD_BREAK.join(fields)
+        text = joined.lower() if is_plain(joined) else _FIELD_BREAK.join(map(fold, fields))
+        return all(needle in text for needle in needles)
+
+    return may_match
 
 
 def _text_fields(entry: Entry) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -163,10 +163,13 @@ class Store:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise self._malformed(exc) from exc
 
-    def entries(self) -> list[Entry]:
+    def entries(self, where: Callable[[Mapping[str, Any]], bool] | None = None) -> list[Entry]:
+        """All entries, or those whose stored document passes `where` (a cheap pre-filter
+        that spares building the entries a search would reject)."""
         try:
             with _gc_paused():
-                return [Entry.from_dict(doc) for _, doc in self._index().values()]
+                docs = (doc for _, doc in self._index().values())
+                return [Entry.from_dict(doc) for doc in docs if where is None or where(doc)]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise self._malformed(exc) from exc
 

@@ -41,6 +41,8 @@ def fold(text: str) -> str:
     stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     if _UNDECOMPOSED_CHAR.search(stripped):
         stripped = _UNDECOMPOSED_CHAR.sub(lambda match: _UNDECOMPOSED[match[0]], stripped)
+    if stripped.isascii():  # accented Latin names end here: nothing left to recompose
+        return stripped.lower()
     return unicodedata.normalize("NFC", stripped).casefold()
 
 

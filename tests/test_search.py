@@ -357,3 +357,30 @@ def test_highlight_spans_are_ordered_and_inside_any_text(title: str, data: st.Da
 def test_words_in_unspaced_scripts_match_inside_a_title() -> None:
     entry = Entry(key="k", title="基于视觉变换器的图像分割", authors=["李 明"])
     assert [hit.entry.key for hit in search([entry], parse_query("图像"), year_of=lambda e: None)] == ["k"]
+
+
+@given(
+    titles=st.lists(st.text(alphabet="abcdeéøßł ABC-", min_size=1, max_size=30), min_size=1, max_size=6),
+    words=st.lists(st.sampled_from(["ab", "cé", "e", "oss", "l", "b-c", '"a b"', "ø"]), min_size=1, max_size=3),
+)
+def test_prefilter_never_drops_an_entry_the_search_finds(titles: list[str], words: list[str]) -> None:
+    from readlist.search import prefilter
+
+    entries = [
+        Entry(key=f"k{i}", title=t, authors=["Ørjan Åsen", "Łukasz Ćwik"], abstract=f"{t} — ‘x’", tags=["ß"])
+        for i, t in enumerate(titles)
+    ]
+    query = parse_query(" ".join(words))
+    where = prefilter(query)
+    assert where is not None
+    kept = [e for e in entries if where(e.to_dict())]
+    found = [hit.entry.key for hit in search(entries, query, year_of=lambda e: None)]
+    assert [hit.entry.key for hit in search(kept, query, year_of=lambda e: None)] == found
+
+
+def test_prefilter_only_for_plain_word_queries() -> None:
+    from readlist.search import prefilter
+
+    assert prefilter(parse_query("vision transformer")) is not None
+    assert prefilter(parse_query("vision -video")) is None
+    assert prefilter(parse_query("author:lee")) is None

@@ -84,7 +84,7 @@ def search(
 
     parsed = engine.parse_query(" ".join(query))  # one query language, however the shell split it
     with read_store(ctx) as store:
-        hits = engine.search(store.entries(), parsed, year_of=publication_year)
+        hits = engine.search(store.entries(where=engine.prefilter(parsed)), parsed, year_of=publication_year)
     if limit is not None:
         hits = hits[:limit]
     highlights = {hit.entry.key: hit.highlights for hit in hits}
