@@ -182,7 +182,7 @@ class _Haystack:
             joined = _FIELD_BREAK.join(fields)
             # One C-speed lower() in the common plain case; else fold field by field so that
             # only the field with the accent (usually a name) takes fold's slow path.
-            self._everything = joined.lower() if is_plain(joined) else _FIELD_BREAK.join(map(fold, fields))
+            self._everything = fold(joined) if is_plain(joined) else _FIELD_BREAK.join(map(fold, fields))
         return self._everything
 
 
@@ -208,7 +208,7 @@ def prefilter(query: Query) -> Callable[[Mapping[str, Any]], bool] | None:
             doc.get("abstract") or "",
         )
         joined = _FIELD_BREAK.join(fields)
-        text = joined.lower() if is_plain(joined) else _FIELD_BREAK.join(map(fold, fields))
+        text = fold(joined) if is_plain(joined) else _FIELD_BREAK.join(map(fold, fields))
         return all(needle in text for needle in needles)
 
     return may_match

@@ -36,8 +36,12 @@ def is_plain(text: str) -> bool:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of `text` for searching and matching."""
-    if is_plain(text):
+    if text.isascii():
         return text.lower()
+    if not _NEEDS_NORMALISING.search(text):
+        # Only typographic punctuation beyond ASCII, which has no case: lowering the UTF-8
+        # bytes is exact and twice as fast as str.lower() on such (2-byte-wide) strings.
+        return text.encode().lower().decode()
     stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     if _UNDECOMPOSED_CHAR.search(stripped):
         stripped = _UNDECOMPOSED_CHAR.sub(lambda match: _UNDECOMPOSED[match[0]], stripped)
