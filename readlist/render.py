@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readlist.models import Entry, ImportReport
-from readlist.textnorm import family_name
+from readlist.names import parse_name
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -33,11 +33,17 @@ def safe(text: str | None) -> Text:
     return Text(_CONTROL.sub("", text or ""))
 
 
+def _family(author: str) -> str:
+    """The family name with its particles, as the list shows it (`de Vries`)."""
+    name = parse_name(author)
+    return " ".join(part for part in (name.von, name.last.rstrip(",")) if part)
+
+
 def byline(authors: list[str]) -> str:
     """`Aubert et al.`: the first author's family name, as papers cite each other."""
     if not authors:
         return ""
-    return family_name(authors[0]) + (" et al." if len(authors) > 1 else "")
+    return _family(authors[0]) + (" et al." if len(authors) > 1 else "")
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
@@ -79,7 +85,7 @@ def entries_table(
     for entry in entries:
         marks = (highlights or {}).get(entry.key, {})
         first_author = byline(entry.authors)
-        family = family_name(entry.authors[0]) if entry.authors else ""
+        family = _family(entry.authors[0]) if entry.authors else ""
         offset = entry.authors[0].rfind(family) if family else -1  # where the family name starts
         author_spans = [
             (s - offset, min(e, offset + len(family)) - offset)

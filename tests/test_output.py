@@ -125,3 +125,11 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in result.stderr
+
+
+def test_list_shows_first_family_name_with_its_particle(cli, write_digest) -> None:
+    cli(
+        "import",
+        str(write_digest("a.txt", "T", "2024-01-01", [("Noise Schedules", "Pieter de Vries, Ann Lee", "x", None)])),
+    )
+    assert "de Vries et al." in cli("list").stdout
