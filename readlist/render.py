@@ -73,7 +73,7 @@ def entries_table(
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, expand=True, title_justify="left")
     table.add_column("key", style="bold", no_wrap=True, min_width=max((len(e.key) for e in entries), default=3))
     table.add_column("title", ratio=4, min_width=16, no_wrap=True, overflow="ellipsis")
-    table.add_column("authors", width=14, no_wrap=True, overflow="ellipsis")
+    table.add_column("authors", width=16, no_wrap=True, overflow="ellipsis")
     table.add_column("year", justify="right", no_wrap=True, min_width=4)
     if show_topic:
         table.add_column("topic", ratio=1, min_width=5, no_wrap=True, overflow="ellipsis")
