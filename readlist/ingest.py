@@ -41,6 +41,9 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[_Source], list[Problem]]:
     sources: list[_Source] = []
     problems: list[Problem] = []
     for raw in paths:
+        if not raw.strip():  # an unset shell variable must not mean "the current directory"
+            problems.append(Problem(repr(raw), None, "empty path"))
+            continue
         if raw == STDIN:
             sources.append(_Source("<stdin>", None))
             continue
@@ -100,6 +103,7 @@ def import_paths(
             from readlist import bibtex
 
             entries, bib_problems = bibtex.parse_bibtex(text, source.name)
+            entries = _usable_bib_entries(entries, source.name, bib_problems)
             for entry in entries:
                 entry.sightings = [replace(s, file=Path(source.name).name) for s in entry.sightings]
             bib_entries.extend(entries)
@@ -114,6 +118,21 @@ def import_paths(
         items, bib_entries, source_names={Path(name).name: name for name in report.files}
     )
     return report
+
+
+def _usable_bib_entries(entries: list[Entry], name: str, problems: list[Problem]) -> list[Entry]:
+    """Entries a reading list can hold: a title is required; a year must be a year."""
+    usable = []
+    for entry in entries:
+        line = entry.sightings[0].line if entry.sightings else None
+        if not entry.title.strip():
+            problems.append(Problem(name, line, f"entry '{entry.key}' has no title; skipped"))
+            continue
+        bad_year = entry.extra.pop("year", None)
+        if bad_year is not None:
+            problems.append(Problem(name, line, f"entry '{entry.key}': year {bad_year!r} is not a year; left out"))
+        usable.append(entry)
+    return usable
 
 
 def _problem_from(exc: InvalidInput, name: str) -> Problem:

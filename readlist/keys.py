@@ -28,6 +28,8 @@ SKIP_WORDS = word_set(
     " to toward towards un una unas under underneath une unlike uno unos until up upon versus via"
     " von while with within without yet zu zum"
 )
+#: A family name or title word longer than this is cut in the key: keys are typed and cited.
+_PART_LIMIT = 24
 _LATEX_COMMAND = re.compile(r"\\(?:[A-Za-z@]+|.)")
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _WORD_SPLIT = re.compile(r"[\s\-\u2010-\u2015/]+")
@@ -40,7 +42,8 @@ def base_key(authors: list[str], year: int | None, title: str, style: str = "sch
     year_text = str(year) if year is not None else ""
     if style == "scholar":
         words = _title_words(title, _WORD_SPLIT)
-        return f"{_author_part(authors).lower()}{year_text}{words[0].lower() if words else ''}"
+        word = words[0].lower()[:_PART_LIMIT] if words else ""
+        return f"{_author_part(authors).lower()[:_PART_LIMIT]}{year_text}{word}"
     if style == "bbt":
         words = _title_words(title, _BBT_WORD_SPLIT)[:3]
         short = "".join(word[:1].upper() + word[1:] for word in words)

@@ -381,9 +381,15 @@ def export_text(entries: list[Entry], fmt: str, profile: str, keep_comments: boo
     return writer(entries), []
 
 
-def write_output(path: Path, text: str) -> None:
+def write_output(path: Path, text: str, store_path: Path | None = None) -> None:
+    """Write an export atomically; never over the store (or its lock), whatever the path."""
     from readlist.fsutil import write_atomically
 
+    if store_path is not None:
+        target = path.expanduser().resolve()
+        store = store_path.expanduser().resolve()
+        if target in (store, store.with_name(store.name + ".lock")):
+            raise InvalidInput(f"{path} is the reading list's own store; choose another output file")
     if not path.parent.is_dir():
         raise InvalidInput(f"{path}: cannot write (no directory {path.parent})")
     try:

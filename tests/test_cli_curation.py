@@ -273,3 +273,18 @@ def test_removed_papers_stay_removed_when_their_digest_is_imported_again(cli, wr
     again = cli.json("import", str(path))
     assert again["skipped"] == 1  # chen2024learning is still removed; the re-added paper merges
     assert [cli.json("show", key)["title"] for key in again["merged"]] == [PAPERS[0][0]]
+
+
+def test_search_limit_must_not_be_negative(cli, three) -> None:
+    assert cli("search", "queues", "--limit", "-1", ok=False).exit_code == ExitCode.INVALID_INPUT
+
+
+def test_editor_with_an_unbalanced_quote_is_a_clear_error(cli, three, monkeypatch) -> None:
+    monkeypatch.setenv("EDITOR", 'vim -x "unclosed')
+    result = cli("note", three[0], ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT and result.stderr.startswith("Error: cannot start the editor")
+
+
+def test_keys_stay_short_for_very_long_words(cli) -> None:
+    key = cli("add", "--title", "W" * 500, "--author", "Zed " + "Q" * 300, "--year", "2024").stdout.strip()
+    assert len(key) <= 2 * 24 + 4

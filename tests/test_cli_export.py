@@ -208,3 +208,26 @@ def test_an_export_that_matches_nothing_leaves_the_file_alone(cli, library, tmp_
 def test_cite_accepts_a_backslash_and_starred_commands(cli, library) -> None:
     assert cli("cite", library[0], "--command", "\\citep").stdout == f"\\citep{{{library[0]}}}\n"
     assert cli("cite", library[0], "-c", "citet*").stdout == f"\\citet*{{{library[0]}}}\n"
+
+
+def test_export_refuses_to_write_over_the_store(cli, library, db_path: Path, tmp_path: Path) -> None:
+    before = db_path.read_bytes()
+    link = tmp_path / "link.json"
+    link.symlink_to(db_path)
+    for target in (db_path, link, Path(str(db_path) + ".lock")):
+        result = cli("export", "-o", str(target), ok=False)
+        assert result.exit_code == ExitCode.INVALID_INPUT and "own store" in result.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_bib_entries_without_title_or_with_a_bad_year_are_reported(cli, tmp_path: Path) -> None:
+    bib = tmp_path / "y.bib"
+    bib.write_text("@article{ok1, title={T}, author={Lee, Ann}, year={abc}}\n@misc{ok2}\n")
+    result = cli("import", str(bib), "--json", ok=False)
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [(p["line"], p["message"]) for p in report["problems"]] == [
+        (1, "entry 'ok1': year 'abc' is not a year; left out"),
+        (2, "entry 'ok2' has no title; skipped"),
+    ]
+    assert "year" not in cli("export", "ok1").stdout

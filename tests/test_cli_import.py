@@ -227,3 +227,11 @@ def test_hidden_files_in_a_directory_are_skipped(cli, write_digest, tmp_path: Pa
     report = cli.json("import", str(tmp_path / "digests"))
     assert [Path(f).name for f in report["files"]] == ["a.txt"]
     assert report["problems"] == []
+
+
+def test_an_empty_path_is_a_problem_not_the_current_directory(cli, write_digest, monkeypatch, tmp_path: Path) -> None:
+    write_digest("a.txt", "T", "2022-03-11", [MVP_OLD])
+    monkeypatch.chdir(tmp_path / "digests")
+    result = cli("import", "", ok=False)
+    assert result.exit_code == 1 and "empty path" in result.stderr
+    assert cli("list", "--keys").stdout == ""

@@ -18,6 +18,7 @@ from readlist.cli.common import (
     read_store,
     show_entries,
 )
+from readlist.errors import InvalidInput
 
 
 def list_(
@@ -86,6 +87,8 @@ def search(
     with read_store(ctx) as store:
         hits = engine.search(store.entries(where=engine.prefilter(parsed)), parsed, year_of=publication_year)
     if limit is not None:
+        if limit < 0:
+            raise InvalidInput("--limit must be 0 or more")
         hits = hits[:limit]
     highlights = {hit.entry.key: hit.highlights for hit in hits}
     show_entries([hit.entry for hit in hits], keys_only, as_json, highlights, limited=limit is not None)

@@ -63,6 +63,8 @@ def _edit_text() -> str:
         path.write_text("", encoding="utf-8")
         try:
             code = subprocess.call([*shlex.split(editor), str(path)])
+        except ValueError as exc:  # shlex: an unbalanced quote in $EDITOR
+            raise InvalidInput(f"cannot start the editor {editor!r} ({exc}); give the note as an argument") from exc
         except OSError as exc:
             raise InvalidInput(
                 f"cannot start the editor {editor!r} ({exc.strerror}); give the note as an argument"

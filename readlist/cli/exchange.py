@@ -19,6 +19,7 @@ from readlist.cli.common import (
     make_selection,
     now,
     read_store,
+    store_path,
     write_store,
 )
 from readlist.errors import InvalidInput
@@ -116,7 +117,7 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return
-    services.write_output(output, text)
+    services.write_output(output, text, store_path=store_path(ctx))
     render.message(f"Wrote {len(chosen)} entr{'y' if len(chosen) == 1 else 'ies'} to {output}.")
 
 
