@@ -29,6 +29,16 @@ class InvalidInput(ReadlistError):
     exit_code = ExitCode.INVALID_INPUT
 
 
+class UnreadableFile(InvalidInput):
+    """An input file that cannot be read at all; where, as data, so that a report can list it."""
+
+    def __init__(self, file: str, line: int | None, reason: str) -> None:
+        super().__init__(f"{file}:{line}: {reason}" if line else f"{file}: {reason}")
+        self.file = file
+        self.line = line
+        self.reason = reason
+
+
 class NotFound(ReadlistError):
     """No entry (or note, or file) by that name."""
 

@@ -12,20 +12,23 @@ The rules:
 
 from __future__ import annotations
 
-import re
+import stat
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from readlist import digest, textnorm
-from readlist.errors import InvalidInput
-from readlist.models import DigestItem, Entry, ImportReport, Problem, Sighting
+from readlist import readers, textnorm
+from readlist.errors import UnreadableFile
+from readlist.models import DigestItem, Entry, ImportReport, Problem, ReadResult, Sighting
+from readlist.readers.base import decode
 from readlist.store import Store
 
-DIGEST_SUFFIXES = {".txt", ".md"}
-BIBTEX_SUFFIXES = {".bib", ".bibtex"}
 STDIN = "-"
+#: Larger than any digest or .bib file a person keeps; stops `import - < /dev/zero` early.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+_CHUNK = 1024 * 1024
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -37,7 +40,7 @@ class _Source:
 
 
 def expand_paths(paths: Iterable[str]) -> tuple[list[_Source], list[Problem]]:
-    """Files as given, directories searched recursively for digests and .bib files."""
+    """Files as given, directories searched recursively for the formats readlist reads."""
     sources: list[_Source] = []
     problems: list[Problem] = []
     for raw in paths:
@@ -53,32 +56,50 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[_Source], list[Problem]]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in DIGEST_SUFFIXES | BIBTEX_SUFFIXES
+                and p.suffix.lower() in readers.suffixes()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)  # .git, editor backups
             )
             if not found:
-                problems.append(Problem(raw, None, "no .txt, .md or .bib files in this directory"))
+                kinds = ", ".join(sorted(readers.suffixes()))
+                problems.append(Problem(raw, None, f"no files that readlist reads in this directory ({kinds})"))
             sources.extend(_Source(str(p), p) for p in found)
-        elif path.is_file():
+        elif path.exists():  # a regular file, or a pipe or device named on the command line
             sources.append(_Source(raw, path))
         else:
             problems.append(Problem(raw, None, "no such file or directory"))
     return sources, problems
 
 
-def _read_bytes(source: _Source) -> bytes:
+def read_source(source: _Source) -> bytes:
+    """The bytes of a file, a named pipe or stdin, refusing binary streams and anything huge."""
     if source.path is None:
-        return sys.stdin.buffer.read()
+        return _read_limited(sys.stdin.buffer, source.name)
     try:
+        if not stat.S_ISREG(source.path.stat().st_mode):
+            with source.path.open("rb", buffering=0) as stream:
+                return _read_limited(stream, source.name)
+        if source.path.stat().st_size > MAX_INPUT_BYTES:
+            raise UnreadableFile(source.name, None, _too_large())
         return source.path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"{source.name}: cannot read ({exc.strerror})") from exc
+        raise UnreadableFile(source.name, None, f"cannot read ({exc.strerror})") from exc
 
 
-def _is_bibtex(source: _Source, text: str) -> bool:
-    if source.path is not None and source.path.suffix.lower() in BIBTEX_SUFFIXES:
-        return True
-    return source.path is None and text.lstrip().startswith("@")
+def _read_limited(stream: BinaryIO, name: str) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(_CHUNK):
+        if not chunks and b"\x00" in chunk[:8192]:
+            raise UnreadableFile(name, None, "looks like a binary file (it contains NUL bytes)")
+        size += len(chunk)
+        if size > MAX_INPUT_BYTES:
+            raise UnreadableFile(name, None, _too_large())
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large() -> str:
+    return f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; not a digest or .bib file"
 
 
 def import_paths(
@@ -87,60 +108,39 @@ def import_paths(
     now: str,
     tags: list[str] | None = None,
     progress: ProgressCallback | None = None,
+    format_name: str | None = None,
 ) -> ImportReport:
+    """Read every file (each by the reader its content calls for, or `format_name`) and merge."""
+    forced = readers.reader_named(format_name) if format_name else None
     sources, problems = expand_paths(paths)
     report = ImportReport(problems=problems)
     items: list[tuple[str, DigestItem]] = []
-    bib_entries: list[Entry] = []
+    records: list[Entry] = []
     for done, source in enumerate(sources, start=1):
         try:
-            text = digest.decode(_read_bytes(source), source.name)
-        except InvalidInput as exc:
-            report.problems.append(_problem_from(exc, source.name))
+            text = decode(read_source(source), source.name)
+            result: ReadResult = readers.read(text, source.name, forced)
+        except UnreadableFile as exc:
+            report.problems.append(Problem(exc.file, exc.line, exc.reason))
             continue
         report.files.append(source.name)
-        if _is_bibtex(source, text):
-            from readlist import bibtex
-
-            entries, bib_problems = bibtex.parse_bibtex(text, source.name)
-            entries = _usable_bib_entries(entries, source.name, bib_problems)
-            for entry in entries:
-                entry.sightings = [replace(s, file=Path(source.name).name) for s in entry.sightings]
-            bib_entries.extend(entries)
-            report.problems.extend(bib_problems)
-        else:
-            parsed = digest.parse(text, source.name)
-            items.extend((Path(source.name).name, item) for item in parsed.items)
-            report.problems.extend(parsed.problems)
+        items.extend((Path(source.name).name, item) for item in result.items)
+        records.extend(result.records)
+        report.problems.extend(result.problems)
         if progress:
             progress(done, len(sources))
     _Merger(store, report, tags or [], now).run(
-        items, bib_entries, source_names={Path(name).name: name for name in report.files}
+        items, records, source_names={Path(name).name: name for name in report.files}
     )
     return report
 
 
-def _usable_bib_entries(entries: list[Entry], name: str, problems: list[Problem]) -> list[Entry]:
-    """Entries a reading list can hold: a title is required; a year must be a year."""
-    usable = []
-    for entry in entries:
-        line = entry.sightings[0].line if entry.sightings else None
-        if not entry.title.strip():
-            problems.append(Problem(name, line, f"entry '{entry.key}' has no title; skipped"))
-            continue
-        bad_year = entry.extra.pop("year", None)
-        if bad_year is not None:
-            problems.append(Problem(name, line, f"entry '{entry.key}': year {bad_year!r} is not a year; left out"))
-        usable.append(entry)
-    return usable
+@dataclass(slots=True)
+class _NewPaper:
+    """A paper no entry holds yet: its listings in this import, oldest first."""
 
-
-def _problem_from(exc: InvalidInput, name: str) -> Problem:
-    """`name[:line]: reason` from the decoder, as a Problem that prints the same way."""
-    match = re.match(rf"{re.escape(name)}(?::(\d+))?: (.*)", exc.message, flags=re.S)
-    if match is None:
-        return Problem(name, None, exc.message)
-    return Problem(name, int(match[1]) if match[1] else None, match[2])
+    sightings: list[Sighting] = field(default_factory=list)
+    items: list[DigestItem] = field(default_factory=list)
 
 
 class _Merger:
@@ -159,23 +159,10 @@ class _Merger:
         self.listed: dict[str, Entry] = {}  # every entry the imported files mention
         self.changed: dict[str, Entry] = {}
 
-    def run(self, items: list[tuple[str, DigestItem]], bib_entries: list[Entry], source_names: dict[str, str]) -> None:
+    def run(self, items: list[tuple[str, DigestItem]], records: list[Entry], source_names: dict[str, str]) -> None:
         """Digests first, so that a .bib entry of a paper a digest just added merges into it."""
-        new_sightings: dict[str, list[Sighting]] = {}
-        newest_item: dict[str, DigestItem] = {}
-        for file_name, item in sorted(items, key=lambda pair: _sighting(*pair).recency()):
-            ident = textnorm.identity(item.title, item.authors)
-            sighting = _sighting(file_name, item)
-            key = self.by_identity.get(ident)
-            if key is None and ident in self.removed_identities:
-                self.report.skipped += 1
-            elif key is None:
-                new_sightings.setdefault(ident, []).append(sighting)
-                newest_item[ident] = item  # items come oldest first: the newest wins
-            else:
-                self._merge_sighting(self.entries[key], sighting, item)
-        self._create(new_sightings, newest_item)
-        for entry in bib_entries:
+        self._take_listings(sorted(items, key=lambda pair: _sighting(*pair).recency()))
+        for entry in records:
             self._merge_bib(entry, source_names)
         for entry in self.listed.values():
             missing = [t for t in self.tags if t not in entry.tags]
@@ -183,6 +170,44 @@ class _Merger:
                 entry.tags.extend(missing)
                 self.changed[entry.key] = entry
         self.store.save(list(self.changed.values()))
+
+    def _take_listings(self, items: list[tuple[str, DigestItem]]) -> None:
+        """Each listing, oldest first, joins the entry of its paper, or a paper new to the list."""
+        new_papers: list[_NewPaper] = []
+        pending: dict[str, _NewPaper] = {}  # by identity and by "arxiv:" + id
+        for file_name, item in items:
+            ident = textnorm.identity(item.title, item.authors)
+            sighting = _sighting(file_name, item)
+            key = self._known(item.arxiv, ident)
+            if key is not None:
+                self._merge_sighting(self.entries[key], sighting, item)
+                self.by_identity.setdefault(ident, key)  # the title as this listing gives it
+                continue
+            if ident in self.removed_identities or (item.arxiv and item.arxiv in self.removed_arxiv):
+                self.report.skipped += 1
+                continue
+            paper = (item.arxiv and pending.get("arxiv:" + item.arxiv)) or pending.get(ident)
+            if paper is None:
+                paper = _NewPaper()
+                new_papers.append(paper)
+            paper.sightings.append(sighting)
+            paper.items.append(item)
+            pending[ident] = paper
+            if item.arxiv:
+                pending["arxiv:" + item.arxiv] = paper
+        self._create(new_papers)
+
+    def _known(self, arxiv_id: str | None, ident: str) -> str | None:
+        """The key of the entry for this paper: the same arXiv id, else the same title and first author.
+
+        A title match with an entry of another arXiv id is another paper.
+        """
+        if arxiv_id and arxiv_id in self.by_arxiv:
+            return self.by_arxiv[arxiv_id]
+        key = self.by_identity.get(ident)
+        if key is not None and arxiv_id and self.entries[key].arxiv not in (None, arxiv_id):
+            return None
+        return key
 
     def _mark_merged(self, entry: Entry) -> None:
         self.changed[entry.key] = entry
@@ -192,13 +217,26 @@ class _Merger:
     def _merge_sighting(self, entry: Entry, sighting: Sighting, item: DigestItem) -> None:
         self.listed[entry.key] = entry
         if any(s.same_source(sighting) for s in entry.sightings):
-            self.report.unchanged += 1
+            # The same listing again (or the same post in another form): at most it links the paper.
+            if _fill_arxiv(entry, item):
+                self._index(entry)
+                self._mark_merged(entry)
+            else:
+                self.report.unchanged += 1
             return
         newest = max((s.recency() for s in entry.sightings), default=None)
         entry.sightings.append(sighting)
         if newest is None or sighting.recency() > newest:
             _take_fields(entry, item)
+        else:
+            _fill_arxiv(entry, item)  # an older listing that links the paper still gives its id
+        self._index(entry)
         self._mark_merged(entry)
+
+    def _index(self, entry: Entry) -> None:
+        self.by_identity[_identity(entry)] = entry.key
+        if entry.arxiv:
+            self.by_arxiv.setdefault(entry.arxiv, entry.key)
 
     def _merge_bib(self, incoming: Entry, source_names: dict[str, str]) -> None:
         """A .bib entry for a known paper only fills the fields the store lacks."""
@@ -240,13 +278,15 @@ class _Merger:
         else:
             self.report.unchanged += 1
 
-    def _create(self, sightings: dict[str, list[Sighting]], newest_item: dict[str, DigestItem]) -> None:
+    def _create(self, papers: list[_NewPaper]) -> None:
+        """Entries for new papers, keyed in (first date, arXiv id, title) order: keys never depend
+        on the order files were given in."""
         fresh = []
-        for ident, seen in sightings.items():
-            item = newest_item[ident]
-            unique = list({s.source_id(): s for s in seen}.values())
-            entry = Entry(key="", title=item.title, sightings=unique)
-            _take_fields(entry, item)
+        for paper in papers:
+            unique = list({s.source_id(): s for s in paper.sightings}.values())
+            entry = Entry(key="", title=paper.items[-1].title, sightings=unique)
+            for item in paper.items:  # oldest first: the newest listing's fields win
+                _take_fields(entry, item)
             fresh.append(entry)
         fresh.sort(key=lambda e: (e.first_date or "", e.arxiv or "", e.title))
         for entry in fresh:
@@ -291,3 +331,14 @@ def _take_fields(entry: Entry, item: DigestItem) -> None:
             setattr(entry, name, value)
         elif name in ("title", "authors"):
             entry.listed[name] = value
+    _fill_arxiv(entry, item)
+
+
+def _fill_arxiv(entry: Entry, item: DigestItem) -> bool:
+    """Give the entry the listing's arXiv id and link, if it has none; whether it changed."""
+    changed = False
+    if item.arxiv and not entry.arxiv and "arxiv" not in entry.edited:
+        entry.arxiv, changed = item.arxiv, True
+    if item.url and not entry.url and "url" not in entry.edited:
+        entry.url, changed = item.url, True
+    return changed

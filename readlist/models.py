@@ -39,11 +39,16 @@ class DigestItem:
     topic: str
     date: str  # ISO date of the digest section, e.g. "2022-03-11"
     line: int  # line of the title in the file, 1-based
+    arxiv: str | None = None  # arXiv id without version, when the digest links the paper
+    url: str | None = None
 
 
 @dataclass(slots=True)
-class DigestParse:
+class ReadResult:
+    """What a reader found in one file: digest listings, BibTeX records, and what it could not read."""
+
     items: list[DigestItem] = field(default_factory=list)
+    records: list[Entry] = field(default_factory=list)  # complete entries, as a .bib file gives them
     problems: list[Problem] = field(default_factory=list)
 
 

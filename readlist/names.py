@@ -18,7 +18,9 @@ _CORPORATE = re.compile(r"\b(?:Collaboration|Consortium|Team|Group|Project|Initi
 _CAPITALISED_PARTICLES = frozenset(["Van", "Von", "De", "Der", "Den", "Del", "Della", "Dos", "Das", "Ter", "Ten"])
 _GLUED_INITIALS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z])")
 _AND = re.compile(r"\s+and\s+|\s*&\s*")
+_LEADING_AND = re.compile(r"^(?:and\s+|&\s*)")  # ", and C": the serial comma before the last name
 _COMMA = re.compile(",")
+_LIST_SEPARATOR = re.compile("[,，、]")
 _SPACE = re.compile(" ")
 
 
@@ -50,7 +52,7 @@ def parse_authors(authors: Iterable[str] | str) -> AuthorList:
         pieces.extend(_split_outside_braces(" ".join(text.split()), _COMMA))
     names: list[PersonName] = []
     others = False
-    for piece in (p.strip() for p in pieces):
+    for piece in (_LEADING_AND.sub("", p.strip()) for p in pieces):
         if not piece:
             continue
         without_et_al = _ET_AL.sub("", piece)
@@ -70,6 +72,29 @@ def parse_authors(authors: Iterable[str] | str) -> AuthorList:
             parts = _split_outside_braces(piece, _AND)
             names.extend(parse_name(part) for part in parts if part.strip())
     return AuthorList(tuple(names), others)
+
+
+def split_author_line(text: str) -> list[str]:
+    """The names of an author line as papers and digests write it, each as written.
+
+    `A, B, and C`, `A, B and C`, `A and B`, `A & B`, Chinese commas, `A, B et al.` (kept as a
+    last `et al.`, as a .bib `and others` is), wrapped lines (whitespace runs collapse) and a
+    lone `Jr.` after a comma all give one name per author. Braced and corporate names
+    (`{Google Research}`, `The ATLAS Collaboration`) are never split at `and`.
+    """
+    names: list[str] = []
+    others = False
+    for raw in _split_outside_braces(" ".join(text.split()), _LIST_SEPARATOR):
+        piece = _LEADING_AND.sub("", raw.strip())
+        without_et_al = _ET_AL.sub("", piece).strip()
+        others = others or without_et_al != piece
+        if not without_et_al:
+            continue
+        if _CORPORATE.search(without_et_al) or _is_braced(without_et_al):
+            names.append(without_et_al)
+        else:
+            names.extend(part.strip() for part in _split_outside_braces(without_et_al, _AND) if part.strip())
+    return join_suffixes(names) + (["et al."] if others else [])
 
 
 def parse_name(text: str) -> PersonName:
@@ -144,6 +169,8 @@ def _split_outside_braces(text: str, separator: re.Pattern[str]) -> list[str]:
     for char in text:
         depth += (char == "{") - (char == "}")
         masked.append(char if depth == 0 and char != "}" else "\1")
+    if depth != 0:  # unbalanced: the braces group nothing
+        return separator.split(text)
     parts, begin = [], 0
     for match in separator.finditer("".join(masked)):
         parts.append(text[begin : match.start()])

@@ -10,7 +10,14 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "readlist"
 PURE = [
     "models",
-    "digest",
+    "arxiv",
+    "readers/__init__",
+    "readers/base",
+    "readers/blocks",
+    "readers/blog_text",
+    "readers/blog_markdown",
+    "readers/saved_page",
+    "readers/bibtex_file",
     "bibtex",
     "names",
     "keys",

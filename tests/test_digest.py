@@ -1,4 +1,4 @@
-"""The digest reader: every quirk of real files, every problem with its line, and a round-trip."""
+"""The plain-text digest reader: every quirk of real files, every problem with its line, and a round-trip."""
 
 from __future__ import annotations
 
@@ -9,19 +9,31 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readlist.digest import (
+from readlist import readers
+from readlist.errors import InvalidInput
+from readlist.models import DigestItem, Problem, ReadResult
+from readlist.names import split_author_line
+from readlist.readers.base import COMMENTARY_HEADINGS, decode, normalise_line_ends
+from readlist.readers.blog_text import (
+    _NOT_A_TOPIC,
     _SPECIAL_LINE,  # the lines the format reserves; generated text must avoid them
     NO_HEADER,
-    decode,
-    looks_like_digest,
-    parse,
-    parse_bytes,
+    READER,
+    sniff,
 )
-from readlist.errors import InvalidInput
-from readlist.models import DigestItem, Problem
 from readlist.textnorm import identity
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def parse_bytes(data: bytes, file: str) -> ReadResult:
+    """What an import does with a file of this format: decode, then read."""
+    return readers.read(decode(data, file), file, forced=READER)
+
+
+def parse(text: str, file: str) -> ReadResult:
+    """Text as `decode` gives it (LF line ends, no BOM), read; control bytes reach the reader."""
+    return readers.read(normalise_line_ends(text.removeprefix("\ufeff")), file, forced=READER)
 
 HEAD = "Topic\n\n2024-01-02 更新\n\n"  # the title of a first entry is on line 5
 ENTRY = "A Title\n\nAuthors:Ada Lovelace\n\nAn abstract.\n"
@@ -322,11 +334,12 @@ def test_parse_bytes_reads_a_gb18030_file() -> None:
         pytest.param("\ufeff" + (HEAD + ENTRY).replace("\n", "\r\n"), True, id="crlf_digest"),
         pytest.param("@article{key,\n  title = {A Title},\n}\n", False, id="bibtex"),
         pytest.param(ENTRY, False, id="entries_without_date"),
-        pytest.param(HEAD, False, id="header_without_entries"),
+        pytest.param(HEAD, True, id="header_without_entries_is_an_empty_day"),
+        pytest.param("Just a note\n\nwith two paragraphs\n", False, id="prose"),
     ],
 )
-def test_looks_like_digest(text: str, expected: bool) -> None:
-    assert looks_like_digest(text) is expected
+def test_sniff_recognises_a_digest(text: str, expected: bool) -> None:
+    assert sniff(decode(text.encode("utf-8"), "d.txt")) is expected
 
 
 # --- Round-trip: whatever the format can express is read back exactly -----------------------
@@ -344,7 +357,10 @@ titles = (
     | st.builds("{}: {}".format, st.sampled_from(["Link", "Author", "文章作者"]), plain_lines)
 )
 abstracts = plain_lines | st.builds("PDF {}".format, plain_lines)
-author_names = _free_text.filter(lambda s: bool(s) and "," not in s and "，" not in s)
+# A topic line that starts with a symbol, or holds a "|", is the blog's chrome (disclaimers, meta).
+topics = plain_lines.filter(lambda s: _NOT_A_TOPIC.match(s) is None and COMMENTARY_HEADINGS.fullmatch(s) is None)
+# One name each: no list separators, no "and"/"&"/"et al.", no whitespace runs, no braces (they group).
+author_names = _free_text.filter(lambda s: "{" not in s and "}" not in s and split_author_line(s) == [s])
 comments = _free_text.filter(bool)
 
 
@@ -355,7 +371,7 @@ def digests(draw: st.DrawFn) -> tuple[str, list[DigestItem]]:
     items: list[DigestItem] = []
     topic = None
     for _ in range(draw(st.integers(1, 3))):
-        new_topic = draw(plain_lines) if topic is None else draw(st.none() | plain_lines)
+        new_topic = draw(topics) if topic is None else draw(st.none() | topics)
         if new_topic is not None:
             topic = new_topic
             lines += [topic, ""]

@@ -23,6 +23,7 @@ from readlist.cli.common import (
     write_store,
 )
 from readlist.errors import InvalidInput
+from readlist.readers import FORMAT_NAMES
 
 
 def import_(
@@ -31,23 +32,37 @@ def import_(
         list[str],
         typer.Argument(
             metavar="PATH",
-            help="Digest files (.txt, .md), .bib files, directories, or - for stdin.",
+            help="Digest files (.txt, .md, .html), .bib files, directories, or - for stdin.",
             show_default=False,
         ),
     ],
     tag: Annotated[
         Optional[list[str]], typer.Option("--tag", "-t", metavar="TAG", help="Tag every imported entry (repeatable).")
     ] = None,
+    format_name: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"Read every file as this format instead of recognising it: {', '.join(FORMAT_NAMES)}.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import digests and BibTeX; the same paper in several digests becomes one entry."""
+    """Import digests and BibTeX; the same paper in several digests becomes one entry.
+
+    Each file's format is recognised by its content: a digest's copied or hand-written text, the
+    blog's Markdown source, a saved web page, or BibTeX.
+    """
     from readlist import ingest, render
     from readlist.exporters import dumps
     from readlist.services import normalise_tag
 
     tags = [normalise_tag(t) for t in tag or []]
     with write_store(ctx) as store, render.progress(enabled=True) as advance:
-        report = ingest.import_paths(store, paths, now=now(), tags=tags, progress=advance)
+        report = ingest.import_paths(store, paths, now=now(), tags=tags, progress=advance, format_name=format_name)
     if as_json:
         sys.stdout.write(
             dumps(

@@ -1,0 +1,77 @@
+"""Input formats: one module per source, each with a `READER`, registered in `REGISTRY` below.
+
+A file's format is recognised by its content (the first reader whose `sniff` accepts it, in
+registry order: the most specific first), else by its file name; `import --format NAME` forces
+one. A new format is a new module with a `READER` and one line in `REGISTRY`. Reader modules
+are imported only when a file is read, so that naming the formats costs the CLI nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from readlist.errors import InvalidInput, UnreadableFile
+
+if TYPE_CHECKING:
+    from readlist.models import ReadResult
+    from readlist.readers.base import Reader
+
+#: Format name -> the module that reads it, in the order formats are tried on a file's content.
+REGISTRY = {
+    "saved-page": "readlist.readers.saved_page",
+    "blog-markdown": "readlist.readers.blog_markdown",
+    "bibtex": "readlist.readers.bibtex_file",
+    "blog-text": "readlist.readers.blog_text",
+}
+FORMAT_NAMES = tuple(REGISTRY)
+#: Formats that a file's name alone may choose when its content is not recognised: an empty
+#: .bib file is still BibTeX, and the text reader says best what a .txt digest lacks.
+_BY_NAME_ALONE = ("bibtex", "blog-text")
+
+
+@cache
+def all_readers() -> tuple[Reader, ...]:
+    return tuple(importlib.import_module(module).READER for module in REGISTRY.values())
+
+
+@cache
+def suffixes() -> frozenset[str]:
+    """File name endings a directory import picks up."""
+    return frozenset(suffix for reader in all_readers() for suffix in reader.suffixes)
+
+
+def reader_named(name: str) -> Reader:
+    """The reader `import --format NAME` asks for."""
+    wanted = name.strip().lower()
+    for reader in all_readers():
+        if reader.name == wanted:
+            return reader
+    raise InvalidInput(f"unknown format {name!r}; readlist reads {', '.join(FORMAT_NAMES)}")
+
+
+def read(text: str, file: str, forced: Reader | None = None) -> ReadResult:
+    """What `file` holds, read by the forced reader or the one its content (or name) calls for.
+
+    Control characters and escape sequences are dropped first: whatever the format, no text
+    that reaches the store can drive a terminal or reorder what one shows.
+    """
+    from readlist.readers.base import strip_controls
+
+    text = strip_controls(text)
+    reader = forced or _recognise(text, file)
+    return reader.read(text, file)
+
+
+def _recognise(text: str, file: str) -> Reader:
+    for reader in all_readers():
+        if reader.sniff(text):
+            return reader
+    suffix = PurePath(file).suffix.lower()
+    for reader in all_readers():
+        if reader.name in _BY_NAME_ALONE and suffix in reader.suffixes:
+            return reader
+    known = "; ".join(f"{r.name}: {r.looks_for}" for r in all_readers())
+    raise UnreadableFile(file, None, f"not a format readlist reads (looked for {known}); --format chooses one")
