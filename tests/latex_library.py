@@ -163,6 +163,15 @@ _PAPERS: list[tuple[str, list[str], str | None, str, dict[str, object]]] = [
         {"abstract": "{letters} ṃ ạ ỹ Ǎ ǘ ẞ"},
     ),
     ("Conference Proceedings of MICCAI", ["Anne-Marie Curie"], "Accepted at MICCAI 2023", "2023-06-20", {}),
+    # Stored by readlist 0.1 from "A, B, and C": a name that starts with "and" must not stop bibtex.
+    ("Serial Commas in Author Lines", ["Lin Bian", "Mei Gao", "and Kai Jiang"], None, "2024-02-02", {}),
+    (
+        "A Preprint Read from the Blog's Markdown",
+        ["Ana Souza", "Bo Chen"],
+        None,
+        "2024-05-06",
+        {"arxiv": "2405.04321", "url": "https://arxiv.org/abs/2405.04321"},
+    ),
 ]
 
 # Entries as a .bib import leaves them (type and other fields in `extra`).

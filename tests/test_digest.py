@@ -35,6 +35,7 @@ def parse(text: str, file: str) -> ReadResult:
     """Text as `decode` gives it (LF line ends, no BOM), read; control bytes reach the reader."""
     return readers.read(normalise_line_ends(text.removeprefix("\ufeff")), file, forced=READER)
 
+
 HEAD = "Topic\n\n2024-01-02 更新\n\n"  # the title of a first entry is on line 5
 ENTRY = "A Title\n\nAuthors:Ada Lovelace\n\nAn abstract.\n"
 SECOND = "\nSecond Title\n\nAuthors:Alan Turing\n\nAnother abstract.\n"

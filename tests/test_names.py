@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from readlist.latex import escape_text
-from readlist.names import PersonName, bibtex_authors, digest_form, parse_authors, parse_name
+from readlist.names import PersonName, bibtex_authors, digest_form, parse_authors, parse_name, split_author_line
 
 
 def _bibtex(text: str) -> str:
@@ -96,3 +96,36 @@ def test_digest_form_reparses_to_the_same_parts(parts: tuple[str, str, str, str]
 def test_empty_name_has_no_parts() -> None:
     assert parse_name("   ") == PersonName()
     assert parse_authors(["", " , "]).names == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        pytest.param("Lin Bian, Mei Gao, and Kai Jiang", ["Lin Bian", "Mei Gao", "Kai Jiang"], id="serial_comma_and"),
+        pytest.param("Lin Bian, Mei Gao and Kai Jiang", ["Lin Bian", "Mei Gao", "Kai Jiang"], id="comma_then_and"),
+        pytest.param("Lin Bian and Kai Jiang", ["Lin Bian", "Kai Jiang"], id="two_with_and"),
+        pytest.param("Lin Bian & Kai Jiang", ["Lin Bian", "Kai Jiang"], id="ampersand"),
+        pytest.param("Lin Bian, & Kai Jiang", ["Lin Bian", "Kai Jiang"], id="comma_ampersand"),
+        pytest.param("王明，李华、Ann Lee", ["王明", "李华", "Ann Lee"], id="chinese_commas"),
+        pytest.param("Lin Bian, Kai Jiang et al.", ["Lin Bian", "Kai Jiang", "et al."], id="et_al"),
+        pytest.param("Lin Bian, Kai Jiang, et al", ["Lin Bian", "Kai Jiang", "et al."], id="et_al_piece"),
+        pytest.param("Jean-Luc   Moreau,\n  Kenji\tWatanabe", ["Jean-Luc Moreau", "Kenji Watanabe"], id="wrapped_line"),
+        pytest.param("Martin Luther King, Jr., Ann Lee", ["Martin Luther King, Jr.", "Ann Lee"], id="jr_after_comma"),
+        pytest.param(
+            "The ATLAS Collaboration and Ann Lee", ["The ATLAS Collaboration and Ann Lee"], id="corporate_kept"
+        ),
+        pytest.param("{Smith and Sons}, Ann Lee", ["{Smith and Sons}", "Ann Lee"], id="braced_kept"),
+        pytest.param(
+            "Alexander Anderson, Sandra Andrews", ["Alexander Anderson", "Sandra Andrews"], id="and_inside_words"
+        ),
+        pytest.param(" , Ann Lee,, ", ["Ann Lee"], id="empty_pieces"),
+    ],
+)
+def test_split_author_line(line: str, names: list[str]) -> None:
+    assert split_author_line(line) == names
+
+
+def test_names_stored_with_a_leading_and_export_as_plain_names() -> None:
+    """readlist 0.1 stored "A, B, and C" as ["A", "B", "and C"]: exports of such stores still compile."""
+    assert bibtex_authors(["Lin Bian", "and Kai Jiang"], _bibtex) == "Bian, Lin and Jiang, Kai"
+    assert bibtex_authors("Lin Bian, Mei Gao, and Kai Jiang", _bibtex) == "Bian, Lin and Gao, Mei and Jiang, Kai"

@@ -46,6 +46,7 @@ class _Walk:
         self.file = file
         self.topic = topic
         self.day = day
+        self.bad_date = False  # the last date heading was no day: its papers are skipped
         self.result = ReadResult()
 
     def run(self) -> ReadResult:
@@ -67,6 +68,7 @@ class _Walk:
 
     def _open_section(self, block: Block) -> None:
         self.day = iso_date(block.text)
+        self.bad_date = self.day is None
         if self.day is None:
             self._problem(block.line, f'"{block.text}" is not a valid date; the papers up to the next date are skipped')
 
@@ -90,24 +92,27 @@ class _Walk:
             j += 1  # the blog's summaries, key points and image galleries
         if not abstract:
             self._problem(title.line, f"{quote(title.text)} has no abstract; entry skipped")
-        elif self.day is None:
+        elif self.day is not None:
+            self.result.items.append(self._item(title, authors, abstract, link, comment, self.day))
+        elif not self.bad_date:  # (after a bad date heading, its problem covers the paper)
             self._problem(title.line, f"{quote(title.text)} comes before any date heading; entry skipped")
-        else:
-            arxiv_id = arxiv.id_in_url(link) if link else None
-            self.result.items.append(
-                DigestItem(
-                    title=collapse_spaces(title.text),
-                    authors=split_author_line(AUTHORS_LABEL.sub("", _EMPHASIS.sub("", authors.text), count=1)),
-                    abstract=collapse_spaces(" ".join(abstract)),
-                    comment=comment,
-                    topic=self.topic,
-                    date=self.day,
-                    line=title.line,
-                    arxiv=arxiv_id,
-                    url=arxiv.abs_url(arxiv_id) if arxiv_id else link,
-                )
-            )
         return j
+
+    def _item(
+        self, title: Block, authors: Block, abstract: list[str], link: str | None, comment: str | None, day: str
+    ) -> DigestItem:
+        arxiv_id = arxiv.id_in_url(link) if link else None
+        return DigestItem(
+            title=collapse_spaces(title.text),
+            authors=split_author_line(AUTHORS_LABEL.sub("", _EMPHASIS.sub("", authors.text), count=1)),
+            abstract=collapse_spaces(" ".join(abstract)),
+            comment=comment,
+            topic=self.topic,
+            date=day,
+            line=title.line,
+            arxiv=arxiv_id,
+            url=arxiv.abs_url(arxiv_id) if arxiv_id else link,
+        )
 
     def _problem(self, line: int, message: str) -> None:
         self.result.problems.append(Problem(self.file, line, message))
