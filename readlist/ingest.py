@@ -218,18 +218,18 @@ class _Merger:
         self.listed[entry.key] = entry
         if any(s.same_source(sighting) for s in entry.sightings):
             # The same listing again (or the same post in another form): at most it links the paper.
-            if _fill_arxiv(entry, item):
+            if _fill_identifiers(entry, item):
                 self._index(entry)
                 self._mark_merged(entry)
             else:
                 self.report.unchanged += 1
             return
-        newest = max((s.recency() for s in entry.sightings), default=None)
+        newest = max((s.recency() for s in entry.sightings if not s.partial), default=None)
         entry.sightings.append(sighting)
-        if newest is None or sighting.recency() > newest:
-            _take_fields(entry, item)
+        if item.partial or newest is None or sighting.recency() > newest:
+            _take_fields(entry, item)  # the newest full listing; a partial one only fills
         else:
-            _fill_arxiv(entry, item)  # an older listing that links the paper still gives its id
+            _fill_identifiers(entry, item)  # an older listing that links the paper still gives its id
         self._index(entry)
         self._mark_merged(entry)
 
@@ -316,7 +316,7 @@ def assign_key(entry: Entry, taken: set[str], preferred: str = "") -> str:
 
 
 def _sighting(file_name: str, item: DigestItem) -> Sighting:
-    return Sighting(file=file_name, topic=item.topic, date=item.date, line=item.line)
+    return Sighting(file=file_name, topic=item.topic, date=item.date, line=item.line, partial=item.partial)
 
 
 def _identity(entry: Entry) -> str:
@@ -324,21 +324,32 @@ def _identity(entry: Entry) -> str:
 
 
 def _take_fields(entry: Entry, item: DigestItem) -> None:
-    """Copy a digest's fields onto an entry, except those the user set by hand."""
+    """Copy a digest's fields onto an entry, except those the user set by hand.
+
+    A partial listing only fills what the entry lacks.
+    """
     for name in ("title", "authors", "abstract", "comment"):
         value = list(item.authors) if name == "authors" else getattr(item, name)
+        if item.partial and (getattr(entry, name) or not value):
+            continue
         if name not in entry.edited:
             setattr(entry, name, value)
         elif name in ("title", "authors"):
             entry.listed[name] = value
-    _fill_arxiv(entry, item)
+    _fill_identifiers(entry, item)
 
 
-def _fill_arxiv(entry: Entry, item: DigestItem) -> bool:
-    """Give the entry the listing's arXiv id and link, if it has none; whether it changed."""
-    changed = False
+def _fill_identifiers(entry: Entry, item: DigestItem) -> bool:
+    """Give the entry what identifies the paper (arXiv id and link, category, DOI, journal
+    reference) where it has none; whether it changed."""
+    before = (entry.arxiv, entry.url, entry.primary_class, dict(entry.extra))
     if item.arxiv and not entry.arxiv and "arxiv" not in entry.edited:
-        entry.arxiv, changed = item.arxiv, True
+        entry.arxiv = item.arxiv
     if item.url and not entry.url and "url" not in entry.edited:
-        entry.url, changed = item.url, True
-    return changed
+        entry.url = item.url
+    if item.categories and not entry.primary_class:
+        entry.primary_class = item.categories[0]
+    for name, value in (("doi", item.doi), ("journal_ref", item.journal_ref)):
+        if value and not entry.extra.get(name):
+            entry.extra[name] = value
+    return (entry.arxiv, entry.url, entry.primary_class, entry.extra) != before

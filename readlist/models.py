@@ -41,6 +41,12 @@ class DigestItem:
     line: int  # line of the title in the file, 1-based
     arxiv: str | None = None  # arXiv id without version, when the digest links the paper
     url: str | None = None
+    categories: tuple[str, ...] = ()  # arXiv categories, the primary one first ("cs.CV", "cs.LG")
+    doi: str | None = None
+    journal_ref: str | None = None  # arXiv's journal reference, as the authors wrote it
+    # A listing that gives only part of a paper (a table row naming the first author "et al.",
+    # a replacement notice without abstract) fills what an entry lacks and never replaces.
+    partial: bool = False
 
 
 @dataclass(slots=True)
@@ -60,6 +66,7 @@ class Sighting:
     topic: str
     date: str
     line: int = 0
+    partial: bool = False  # the listing gave only part of the paper (see `DigestItem.partial`)
 
     def source_id(self) -> tuple[str, ...]:
         """What makes two sightings one: a digest is its topic and day, whichever file (or
@@ -152,7 +159,7 @@ class Entry:
             "url": self.url,
             "arxiv": self.arxiv,
             "primary_class": self.primary_class,
-            "sightings": [{"file": s.file, "topic": s.topic, "date": s.date, "line": s.line} for s in self.sightings],
+            "sightings": [_sighting_dict(s) for s in self.sightings],
             "tags": list(self.tags),
             "status": self.status,
             "priority": self.priority,
@@ -205,6 +212,18 @@ class Entry:
             extra=dict(data.get("extra") or {}),
             added=data.get("added") or "",
         )
+
+
+def _sighting_dict(sighting: Sighting) -> dict[str, Any]:
+    stored: dict[str, Any] = {
+        "file": sighting.file,
+        "topic": sighting.topic,
+        "date": sighting.date,
+        "line": sighting.line,
+    }
+    if sighting.partial:  # only then: stores written before partial listings read the same
+        stored["partial"] = True
+    return stored
 
 
 @dataclass(slots=True)

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 #: Format name -> the module that reads it, in the order formats are tried on a file's content.
 REGISTRY = {
+    "arxiv-listing": "readlist.readers.arxiv_listing",
+    "paper-jsonl": "readlist.readers.paper_jsonl",
+    "paper-table": "readlist.readers.paper_table",
     "saved-page": "readlist.readers.saved_page",
     "blog-markdown": "readlist.readers.blog_markdown",
     "bibtex": "readlist.readers.bibtex_file",
