@@ -330,7 +330,7 @@ def _take_fields(entry: Entry, item: DigestItem) -> None:
     """
     for name in ("title", "authors", "abstract", "comment"):
         value = list(item.authors) if name == "authors" else getattr(item, name)
-        if item.partial and (getattr(entry, name) or not value):
+        if name in item.lacks or (item.partial and (getattr(entry, name) or not value)):
             continue
         if name not in entry.edited:
             setattr(entry, name, value)

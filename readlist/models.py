@@ -47,6 +47,9 @@ class DigestItem:
     # A listing that gives only part of a paper (a table row naming the first author "et al.",
     # a replacement notice without abstract) fills what an entry lacks and never replaces.
     partial: bool = False
+    # Fields this kind of listing never carries (arXiv's daily feeds have no comment): an import
+    # leaves them as they are, where a listing that carries a field may also empty it.
+    lacks: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

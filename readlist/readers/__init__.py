@@ -24,6 +24,7 @@ REGISTRY = {
     "arxiv-listing": "readlist.readers.arxiv_listing",
     "paper-jsonl": "readlist.readers.paper_jsonl",
     "paper-table": "readlist.readers.paper_table",
+    "arxiv-feed": "readlist.readers.arxiv_feed",
     "saved-page": "readlist.readers.saved_page",
     "blog-markdown": "readlist.readers.blog_markdown",
     "bibtex": "readlist.readers.bibtex_file",
