@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 4
     STORE = 5
     CANCELLED = 6
+    UNAVAILABLE = 7  # a network service (the arXiv API) could not be reached or answered badly
 
 
 class ReadlistError(Exception):
@@ -53,3 +54,9 @@ class StoreError(ReadlistError):
 
 class Cancelled(ReadlistError):
     exit_code = ExitCode.CANCELLED
+
+
+class ArxivUnavailable(ReadlistError):
+    """The arXiv API could not be reached, or its answer could not be read; nothing was changed."""
+
+    exit_code = ExitCode.UNAVAILABLE
