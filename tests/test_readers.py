@@ -7,6 +7,10 @@ image galleries are all present, and none of them may become a paper or a proble
 
 from __future__ import annotations
 
+import contextlib
+import signal
+from collections.abc import Iterator
+
 import pytest
 
 from readlist import readers
@@ -422,3 +426,75 @@ def test_control_characters_are_dropped_whatever_the_format() -> None:
     for text, file in ((page, "p.html"), (markdown, "p.md")):
         titles = [i.title for i in read(text, file).items]
         assert titles[-1] == "Tiny Talking Heads", file
+
+
+class _Overran(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail a test that runs for `seconds`: a guard against quadratic reading, not a benchmark."""
+
+    def overran(signum: int, frame: object) -> None:
+        raise _Overran(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, overran)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+_PROSE_LINE = "sparse voxel grids store radiance only where surfaces are and we prune them online\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "file", "papers"),
+    [
+        pytest.param(
+            "Topic\n\n2024-01-01 更新\n\nTitle\n\nAuthors:Ann Lee\n\n" + _PROSE_LINE * 120_000,
+            "prose.txt",
+            1,
+            id="text_abstract_of_10_MB",
+        ),
+        pytest.param(
+            "Topic\n\n2024-01-01 更新\n\nTitle\n\nAuthors:"
+            + ", ".join(f"Given{i} Family{i}" for i in range(500_000))
+            + "\n\nAbstract.\n",
+            "names.txt",
+            1,
+            id="text_author_line_of_11_MB",
+        ),
+        pytest.param(
+            "Topic\n\n2024-01-01 更新\n\n"
+            + "".join(
+                f"Title {i}\n\nAuthors:Ann Lee, Bo Chen\n\nAbstract {i}.\nPDF 9 pages\n\n" for i in range(60_000)
+            ),
+            "many.txt",
+            60_000,
+            id="text_60k_papers",
+        ),
+        pytest.param(
+            "---\ntitle: T\n---\n# 2024-01-01 更新\n\n## Title\n\n**Authors:Ann Lee**\n\n" + _PROSE_LINE * 120_000,
+            "prose.md",
+            1,
+            id="markdown_abstract_of_10_MB",
+        ),
+        pytest.param(
+            "<html><body><article><h1>2024-01-01</h1><h2>T</h2><p>Authors:Ann Lee</p><p>"
+            + _PROSE_LINE * 120_000
+            + "</p></article></body></html>",
+            "prose.html",
+            1,
+            id="page_paragraph_of_10_MB",
+        ),
+    ],
+)
+def test_large_files_of_any_shape_are_read_in_linear_time(text: str, file: str, papers: int) -> None:
+    with deadline(40):  # linear reading takes a few seconds; the quadratic reader took minutes
+        result = read(text, file)
+
+    assert len(result.items) == papers and result.problems == []
