@@ -78,7 +78,7 @@ def _sort_key(sort: str) -> Callable[[Entry], Any]:
 def select(entries: list[Entry], sel: Selection) -> list[Entry]:
     if sel.status is not None:
         check_status(sel.status)
-    wanted_tags = [textnorm.fold(normalise_tag(t)) for t in sel.tags]
+    wanted_tags = {textnorm.tag_key(normalise_tag(t)) for t in sel.tags}
     topic = textnorm.fold(sel.topic) if sel.topic else None
     since = sel.since.isoformat() if sel.since else None
     until = sel.until.isoformat() if sel.until else None
@@ -86,7 +86,7 @@ def select(entries: list[Entry], sel: Selection) -> list[Entry]:
     for entry in entries:
         if sel.status and entry.status != sel.status:
             continue
-        if wanted_tags and not all(t in [textnorm.fold(x) for x in entry.tags] for t in wanted_tags):
+        if wanted_tags and not wanted_tags <= {textnorm.tag_key(x) for x in entry.tags}:
             continue
         if topic and not any(topic in textnorm.fold(t) for t in entry.topics):
             continue
@@ -112,30 +112,44 @@ def normalise_tag(tag: str) -> str:
     return normal
 
 
+def _by_key(tags: Iterable[str]) -> dict[str, str]:
+    """Tags by `textnorm.tag_key`, the first spelling of each kept."""
+    result: dict[str, str] = {}
+    for tag in tags:
+        result.setdefault(textnorm.tag_key(tag), tag)
+    return result
+
+
 def add_tags(store: Store, keys: list[str], tags: list[str]) -> list[Entry]:
-    wanted = [normalise_tag(t) for t in tags]
+    """Add tags an entry does not have yet (by `tag_key`: `cafe` does not add a second `café`)."""
+    wanted = _by_key(normalise_tag(t) for t in tags)
     entries = resolve_all(store, keys)
     for entry in entries:
-        entry.tags.extend(t for t in dict.fromkeys(wanted) if t not in entry.tags)
+        present = _by_key(entry.tags)
+        entry.tags.extend(tag for key, tag in wanted.items() if key not in present)
     store.save(entries)
     return entries
 
 
 def remove_tags(store: Store, keys: list[str], tags: list[str]) -> list[Entry]:
-    unwanted = {normalise_tag(t) for t in tags}
+    """Remove tags by `tag_key`: `untag -t cafe` removes `café`."""
+    unwanted = set(_by_key(normalise_tag(t) for t in tags))
     entries = resolve_all(store, keys)
     for entry in entries:
-        entry.tags = [t for t in entry.tags if t not in unwanted]
+        entry.tags = [t for t in entry.tags if textnorm.tag_key(t) not in unwanted]
     store.save(entries)
     return entries
 
 
 def tag_counts(entries: list[Entry]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
+    """Each tag (one row per `tag_key`, under its most used spelling) and how many entries carry it."""
+    spellings: dict[str, dict[str, int]] = {}
     for entry in entries:
-        for tag in entry.tags:
-            counts[tag] = counts.get(tag, 0) + 1
-    return sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
+        for key, tag in _by_key(entry.tags).items():
+            forms = spellings.setdefault(key, {})
+            forms[tag] = forms.get(tag, 0) + 1
+    counts = [(min(forms, key=lambda t: (-forms[t], t)), sum(forms.values())) for forms in spellings.values()]
+    return sorted(counts, key=lambda tc: (-tc[1], tc[0]))
 
 
 # -- notes and status ------------------------------------------------------------------------
@@ -222,13 +236,13 @@ def journal(
     keys: list[str] | None = None,
 ) -> list[JournalLine]:
     """Notes and status changes across entries, newest first, days in local time."""
-    wanted_tags = [normalise_tag(t) for t in tags or []]
+    wanted_tags = {textnorm.tag_key(normalise_tag(t)) for t in tags or []}
     wanted_keys = {k.casefold() for k in keys or []}
     lines = []
     for entry in entries:
         if wanted_keys and entry.key.casefold() not in wanted_keys:
             continue
-        if wanted_tags and not all(t in entry.tags for t in wanted_tags):
+        if wanted_tags and not wanted_tags <= {textnorm.tag_key(t) for t in entry.tags}:
             continue
         stamped = [(n.at, "note", n.text) for n in entry.notes]
         stamped += [(e.at, e.kind, e.text) for e in entry.log]
@@ -320,7 +334,7 @@ def add_entry(
     for name, value in fields.given().items():
         setattr(entry, name, value)
     entry.edited = list(fields.given())
-    entry.tags = list(dict.fromkeys(wanted_tags))
+    entry.tags = list(_by_key(wanted_tags).values())
     if entry.arxiv and not entry.url:
         entry.url = f"https://arxiv.org/abs/{entry.arxiv}"
     entry.key = assign_key(entry, {e.key.casefold() for e in existing})

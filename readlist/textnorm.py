@@ -1,9 +1,11 @@
 """Normalisation for matching and searching; stored text is never passed through here.
 
-Two foldings:
+Three foldings:
 - `fold` is for search: accents, case and compatibility forms disappear ("Clément" ~ "clement").
 - `identity` is how two listings are recognised as one paper: the title folded the same way,
   with punctuation and spacing ignored, plus the first author's family name.
+- `tag_key` is how two tags are compared (tag, untag, list/export --tag, log --tag, search
+  tag:, tags): `fold` over the stored form `tag_form`.
 """
 
 from __future__ import annotations
@@ -51,8 +53,15 @@ def fold(text: str) -> str:
 
 
 def tag_form(tag: str) -> str:
-    """Lower case, runs of spaces and hyphens to one hyphen: `Deep  Learning` -> `deep-learning`."""
+    """How a tag is stored: lower case, runs of spaces and hyphens to one hyphen
+    (`Deep  Learning` -> `deep-learning`); accents are kept as typed."""
     return _TAG_GAPS.sub("-", tag.strip().lower()).strip("-")
+
+
+def tag_key(tag: str) -> str:
+    """The one rule by which two tags are the same tag, in every command: the stored form,
+    also folded, so that `Café`, `cafe` and `CAFÉ` are one tag."""
+    return tag_form(fold(tag))
 
 
 def squash(text: str) -> str:
