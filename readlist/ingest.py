@@ -100,7 +100,7 @@ def import_paths(
             continue
         report.files.append(source.name)
         if _is_bibtex(source, text):
-            from readlist import bibtex
+            from readlist.bib import read as bibtex
 
             entries, bib_problems = bibtex.parse_bibtex(text, source.name)
             entries = _usable_bib_entries(entries, source.name, bib_problems)
@@ -267,8 +267,8 @@ class _Merger:
 
 def assign_key(entry: Entry, taken: set[str], preferred: str = "") -> str:
     """A key free in `taken` (casefolded): the preferred one if free, else a generated one."""
-    from readlist.keys import base_key, unique_key
-    from readlist.venues import publication_year
+    from readlist.bib.keys import base_key, unique_key
+    from readlist.bib.venues import publication_year
 
     if preferred and preferred.casefold() not in taken:
         return preferred

@@ -7,12 +7,42 @@ Text is kept exactly as written; normalising is the job of `textnorm`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-STATUSES = ("unread", "queued", "reading", "read", "skipped")
+from readlist.choices import PROFILE_USES
+from readlist.choices import STATUSES as STATUSES  # re-exported: the states are part of the model
 
 #: Fields a person may set by hand (``add``/``edit``); an import never overwrites them.
 EDITABLE_FIELDS = ("title", "authors", "year", "venue", "abstract", "url", "arxiv")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A BibTeX dialect for export, resolved once from `--profile` (see `PROFILES`)."""
+
+    name: str
+    keep_letters: bool  # UTF-8 letters stay (biber); else pure ASCII LaTeX (any BibTeX, pdflatex)
+    arxiv_howpublished: bool  # preprints say `arXiv preprint arXiv:ID` (plainnat/IEEEtran ignore eprint)
+
+
+BIBTEX = Profile("bibtex", keep_letters=False, arxiv_howpublished=True)
+BIBLATEX = Profile("biblatex", keep_letters=True, arxiv_howpublished=False)
+#: Every export profile by name, in the order of `choices.PROFILE_USES` (the default first).
+PROFILES = {profile.name: profile for profile in (BIBTEX, BIBLATEX)}
+assert list(PROFILES) == list(PROFILE_USES), "a profile needs both its meaning and its use"
+
+
+@dataclass(frozen=True, slots=True)
+class JournalLine:
+    """One line of `readlist log`: a note or a logged change of one entry."""
+
+    at: datetime  # in the viewer's local time zone
+    key: str
+    title: str
+    kind: str  # "note" or an Event kind
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,3 +244,82 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+# -- what a command reports (`readlist.output.emit` shows each as a table, text or JSON) --------
+@dataclass(slots=True)
+class EntryList:
+    """Entries of `list` or `search`, in order; `highlights` marks what a search matched."""
+
+    entries: list[Entry]
+    highlights: dict[str, dict[str, list[tuple[int, int]]]] = field(default_factory=dict)
+    limited: bool = False  # the user chose how many (--limit): a table shows them all
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """One entry in full (`show`)."""
+
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class NextUp:
+    """The paper to read next (`next`), or None when nothing is queued."""
+
+    entry: Entry | None
+
+
+@dataclass(slots=True)
+class TagCounts:
+    counts: list[tuple[str, int]]  # most used first
+
+
+@dataclass(slots=True)
+class Journal:
+    lines: list[JournalLine]  # newest first
+
+
+@dataclass(slots=True)
+class Changed:
+    """Entries a command changed: `action` is tag, untag, status, edit or rm."""
+
+    action: str
+    entries: list[Entry]
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    key: str
+    number: int  # 1-based, as `show` numbers notes
+    note: Note
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDeleted:
+    key: str
+    number: int
+
+
+@dataclass(slots=True)
+class Exported:
+    """An export: its text, and where it went (`output` None: it is for stdout)."""
+
+    text: str
+    count: int
+    warnings: list[str]
+    output: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    command: str  # \cite{a,b}
+    bib: str | None  # the entries' BibTeX, when asked for
+
+
+Result = EntryList | Shown | NextUp | TagCounts | Journal | Changed | Added | Noted | NoteDeleted | Exported | Citation

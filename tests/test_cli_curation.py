@@ -226,7 +226,7 @@ def test_note_without_text_editor_or_terminal_is_refused(cli, three) -> None:
 
 
 def test_long_tables_are_cut_with_a_note_but_keys_and_json_are_complete(cli) -> None:
-    from readlist.cli.common import TABLE_ROWS
+    from readlist.output.emit import TABLE_ROWS
 
     papers = [(f"Paper Number {n} About Things", f"Ann Lee{n}", "Abstract.", None) for n in range(TABLE_ROWS + 5)]
     from conftest import digest_text

@@ -91,7 +91,7 @@ def test_export_errors(cli, library, args, message) -> None:
 
 
 def test_failed_self_check_writes_nothing(cli, library, tmp_path: Path, monkeypatch) -> None:
-    from readlist import bibtex
+    from readlist.bib import write as bibtex
 
     def broken(*args, **kwargs):
         raise bibtex.BibtexExportError("export check failed: 1 entry lost")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from readlist.keys import base_key, unique_key
+from readlist.bib.keys import base_key, unique_key
+from readlist.bib.venues import publication_year
 from readlist.models import Entry, Sighting
-from readlist.venues import publication_year
 
 MVP = "MVP: Multimodality-guided Visual Pre-training"
 SA2VP = "SA$^2$VP: Spatially Aligned-and-Adapted Visual Prompt"

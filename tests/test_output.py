@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from readlist.errors import ExitCode
-from readlist.exporters import JSON_KEYS
+from readlist.output.shapes import JSON_KEYS
 
 HOSTILE = (
     "[bold]Bold[/] and [/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07title",

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from itertools import count, product
 from string import ascii_lowercase
 
-from readlist.latex_unicode import word_set
+from readlist.bib.latex_unicode import word_set
 from readlist.names import parse_authors
 
 STYLES = ("scholar", "bbt", "jabref")
