@@ -117,6 +117,10 @@ class Event:
     text: str
 
 
+class MalformedEntry(ValueError):
+    """A stored entry whose fields do not have the types `Entry` needs."""
+
+
 @dataclass(slots=True)
 class Entry:
     key: str
@@ -190,21 +194,12 @@ class Entry:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Entry:
-        """An entry from its stored form; ValueError/TypeError/KeyError if that is malformed."""
-        entry = cls._from_dict(data)
-        if not (
-            isinstance(entry.key, str)
-            and isinstance(entry.title, str)
-            and isinstance(entry.abstract, str)
-            and all(isinstance(a, str) for a in entry.authors)
-            and isinstance(data.get("authors", []), list)
-            and isinstance(entry.year, int | None)
-            and isinstance(entry.priority, int | None)
-            and entry.status in STATUSES
-        ):
-            raise ValueError(f"entry {data.get('key')!r} has a field of the wrong type")
-        return entry
+    def from_dict(cls, data: Any) -> Entry:
+        """An entry from its stored form; `MalformedEntry`, naming the entry and the field,
+        if any field has the wrong type (a missing list, text or number field is empty)."""
+        if not _well_typed(data):
+            raise MalformedEntry(_stored_form_problem(data) or f"entry {data.get('key')!r} is malformed")
+        return cls._from_dict(data)
 
     @classmethod
     def _from_dict(cls, data: dict[str, Any]) -> Entry:
@@ -230,6 +225,151 @@ class Entry:
             extra=dict(data.get("extra") or {}),
             added=data.get("added") or "",
         )
+
+
+_TEXT_FIELDS = ("abstract", "added")  # None or missing: empty
+_OPTIONAL_TEXT_FIELDS = ("comment", "venue", "url", "arxiv", "primary_class")
+_OPTIONAL_NUMBER_FIELDS = ("year", "priority")
+_TEXT_LIST_FIELDS = ("authors", "tags", "edited")
+#: Lists of objects: each object's fields and whether each is text (else a whole number).
+_RECORD_FIELDS = {
+    "sightings": {"file": True, "topic": True, "date": True, "line": False},
+    "notes": {"at": True, "text": True},
+    "log": {"at": True, "kind": True, "text": True},
+}
+_SIGHTING_PARTS = _RECORD_FIELDS["sightings"].keys()
+_NOTE_PARTS = _RECORD_FIELDS["notes"].keys()
+_EVENT_PARTS = _RECORD_FIELDS["log"].keys()
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
+_NUMBER_OR_NONE = frozenset({int, type(None)})
+_LIST_OR_NONE = frozenset({list, type(None)})
+_OBJECT_OR_NONE = frozenset({dict, type(None)})
+_STATUS_OR_NONE = frozenset({*STATUSES, None})
+
+
+def _well_typed(data: Any) -> bool:
+    """`_stored_form_problem(data) is None`, fast: `list` checks every entry of the store.
+
+    Straight-line type checks, and `str.join` to check a list holds only text (it raises
+    TypeError otherwise) at C speed.
+    """
+    if type(data) is not dict:
+        return False
+    get = data.get
+    try:
+        if not (
+            type(get("key")) is str
+            and type(get("title")) is str
+            and type(get("abstract")) in _TEXT_OR_NONE
+            and type(get("added")) in _TEXT_OR_NONE
+            and type(get("comment")) in _TEXT_OR_NONE
+            and type(get("venue")) in _TEXT_OR_NONE
+            and type(get("url")) in _TEXT_OR_NONE
+            and type(get("arxiv")) in _TEXT_OR_NONE
+            and type(get("primary_class")) in _TEXT_OR_NONE
+            and type(get("year")) in _NUMBER_OR_NONE
+            and type(get("priority")) in _NUMBER_OR_NONE
+            and get("status") in _STATUS_OR_NONE
+            and type(authors := get("authors")) in _LIST_OR_NONE
+            and type(tags := get("tags")) in _LIST_OR_NONE
+            and type(edited := get("edited")) in _LIST_OR_NONE
+            and type(sightings := get("sightings")) in _LIST_OR_NONE
+            and type(notes := get("notes")) in _LIST_OR_NONE
+            and type(log := get("log")) in _LIST_OR_NONE
+            and type(listed := get("listed")) in _OBJECT_OR_NONE
+            and type(extra := get("extra")) in _OBJECT_OR_NONE
+        ):
+            return False
+        "".join(authors or ())
+        "".join(tags or ())
+        "".join(edited or ())
+        if extra:
+            "".join(extra.values())
+        for sighting in sightings or ():
+            if sighting.keys() - _SIGHTING_PARTS or type(sighting.get("line", 0)) is not int:
+                return False
+            "".join((sighting["file"], sighting["topic"], sighting["date"]))
+        for note in notes or ():
+            if note.keys() != _NOTE_PARTS:
+                return False
+            "".join((note["at"], note["text"]))
+        for event in log or ():
+            if event.keys() != _EVENT_PARTS:
+                return False
+            "".join((event["at"], event["kind"], event["text"]))
+        if listed:
+            if type(listed.get("authors", [])) is not list:
+                return False
+            "".join([listed.get("title", ""), *listed.get("authors", ())])
+    except (TypeError, KeyError, AttributeError):
+        return False
+    return True
+
+
+def _kind(value: Any) -> str:
+    names = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list", dict: "an object"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _stored_form_problem(data: Any) -> str | None:
+    """What is wrong with a stored entry, naming it and the field; None if nothing.
+
+    Every field is checked: an entry read with a wrong type would misbehave later, far from
+    the cause (`"tags": "ml"` would become the tags `m` and `l`). Kept to cheap type checks:
+    `list` reads every entry of a 100k-entry store.
+    """
+    if type(data) is not dict:
+        return f"an entry is {_kind(data)}, not an object"
+    key = data.get("key")
+    if type(key) is not str:
+        return f"an entry has {_kind(key)} as its key, not text"
+    name = f"entry {key!r}"
+    if type(data.get("title")) is not str:
+        return f"{name}: field 'title' is {_kind(data.get('title'))}, not text"
+    for field_name in _TEXT_FIELDS + _OPTIONAL_TEXT_FIELDS:
+        value = data.get(field_name)
+        if value is not None and type(value) is not str:
+            return f"{name}: field {field_name!r} is {_kind(value)}, not text"
+    for field_name in _OPTIONAL_NUMBER_FIELDS:
+        value = data.get(field_name)
+        if value is not None and type(value) is not int:
+            return f"{name}: field {field_name!r} is {_kind(value)}, not a whole number"
+    for field_name in _TEXT_LIST_FIELDS:
+        value = data.get(field_name)
+        if value is not None and (type(value) is not list or not all(type(v) is str for v in value)):
+            return f"{name}: field {field_name!r} is {_kind(value)}, not a list of text"
+    status = data.get("status")
+    if status is not None and status not in STATUSES:
+        return f"{name}: field 'status' is {status!r}, not one of {', '.join(STATUSES)}"
+    for field_name, shape in _RECORD_FIELDS.items():
+        records = data.get(field_name)
+        if records is None:
+            continue
+        if type(records) is not list:
+            return f"{name}: field {field_name!r} is {_kind(records)}, not a list"
+        for record in records:
+            if (
+                type(record) is not dict
+                or record.keys() - shape.keys()
+                or not all(
+                    (type(record.get(part)) is str) if text else (type(record.get(part, 0)) is int)
+                    for part, text in shape.items()
+                )
+            ):
+                return f"{name}: field {field_name!r} holds {record!r}, not an object of {', '.join(shape)}"
+    for field_name in ("listed", "extra"):
+        value = data.get(field_name)
+        if value is not None and type(value) is not dict:
+            return f"{name}: field {field_name!r} is {_kind(value)}, not an object"
+    if not all(type(v) is str for v in (data.get("extra") or {}).values()):
+        return f"{name}: field 'extra' holds a value that is not text"
+    listed = data.get("listed") or {}
+    title, authors = listed.get("title", ""), listed.get("authors", [])
+    if type(title) is not str or type(authors) is not list or not all(type(a) is str for a in authors):
+        return f"{name}: field 'listed' holds a title or authors of the wrong type"
+    return None
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ from tinydb.storages import Storage
 
 from readlist.errors import StoreError
 from readlist.fsutil import check_writable, real_path, remove_stale_temp_files, write_atomically
-from readlist.models import Entry
+from readlist.models import Entry, MalformedEntry
 from readlist.textnorm import identity
 
 SCHEMA_VERSION = 1
@@ -125,7 +125,8 @@ class Store:
         return self._docs
 
     def _malformed(self, exc: Exception) -> StoreError:
-        return StoreError(f"{self.path}: the store holds a malformed entry ({exc!r}); it was left unchanged")
+        reason = str(exc) if isinstance(exc, MalformedEntry) else repr(exc)
+        return StoreError(f"{self.path}: the store holds a malformed entry ({reason}); it was left unchanged")
 
     def __len__(self) -> int:
         return len(self._table)

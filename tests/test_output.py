@@ -76,6 +76,8 @@ def test_corrupt_store_error_names_the_file_and_keeps_it(cli, db_path) -> None:
         pytest.param('{"1": {"key": "k", "title": "t", "year": "2020"}}', id="year_as_text"),
         pytest.param('{"1": {"key": "k", "title": "t", "authors": "A B"}}', id="authors_as_text"),
         pytest.param('{"1": {"key": "k", "title": "t", "status": "done"}}', id="unknown_status"),
+        pytest.param('{"1": {"key": "k", "title": "t", "tags": "ml"}}', id="tags_as_text"),
+        pytest.param('{"1": {"key": "k", "title": "t", "notes": [{"at": "x", "text": 1}]}}', id="note_not_text"),
     ],
 )
 def test_malformed_entries_are_a_store_error_not_a_traceback(cli, db_path, entries) -> None:
@@ -86,6 +88,16 @@ def test_malformed_entries_are_a_store_error_not_a_traceback(cli, db_path, entri
         assert result.exit_code == ExitCode.STORE, (args, result.stderr)
         assert "malformed entry" in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_a_malformed_entry_is_named_with_its_field(cli, db_path) -> None:
+    db_path.write_text('{"meta": {"1": {"schema": 1}}, "entries": {"1": {"key": "k", "title": "t", "tags": "ml"}}}')
+    result = cli("list", ok=False)
+    assert result.exit_code == ExitCode.STORE
+    assert result.stderr == (
+        f"Error: {db_path}: the store holds a malformed entry (entry 'k': field 'tags' is text, not a list of "
+        "text); it was left unchanged\n"
+    )
 
 
 def test_a_bad_time_in_a_note_is_a_store_error(cli, db_path) -> None:
