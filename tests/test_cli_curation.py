@@ -65,6 +65,7 @@ def test_add_refuses_a_duplicate_unless_forced(cli, three) -> None:
 def test_add_refuses_same_arxiv_id(cli) -> None:
     cli("add", "--title", "One", "--arxiv", "2201.00814")
     result = cli("add", "--title", "Other title", "--arxiv", "arXiv:2201.00814v3", ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT
     assert "already in the reading list" in result.stderr
 
 
@@ -210,6 +211,7 @@ def test_search_finds_accents_and_fields(cli, three) -> None:
 def test_search_bad_query(cli, three) -> None:
     result = cli("search", "year:abc", ok=False)
     assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr.startswith("Error: bad year 'abc'")
 
 
 def test_search_reads_one_argument_as_a_whole_query(cli, three) -> None:

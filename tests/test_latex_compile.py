@@ -24,7 +24,7 @@ from latex_library import library, needs_unicode_engine
 from readlist.bib.write import export_bibtex
 from readlist.models import PROFILES, Entry
 
-pytestmark = pytest.mark.latex
+pytestmark = [pytest.mark.latex, pytest.mark.slow]
 
 DEBIAN_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-bibtex-extra texlive-publishers biber lmodern"
 PREAMBLE = "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\usepackage{lmodern}\n"

@@ -115,6 +115,7 @@ def test_db_option_overrides_env(cli, tmp_path) -> None:
     assert cli.json("list") == []
 
 
+@pytest.mark.slow  # runs readlist as a process
 def test_help_and_version_run_as_a_process() -> None:
     help_text = subprocess.run(
         [sys.executable, "-m", "readlist", "--help"], capture_output=True, text=True, check=True
@@ -127,6 +128,7 @@ def test_help_and_version_run_as_a_process() -> None:
     assert version.startswith("readlist ")
 
 
+@pytest.mark.slow  # runs readlist as a process
 def test_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys; sys.argv=['readlist','--help']\n"
