@@ -6,8 +6,10 @@ Text is kept exactly as written; normalising is the job of `textnorm`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -231,15 +233,40 @@ _TEXT_FIELDS = ("abstract", "added")  # None or missing: empty
 _OPTIONAL_TEXT_FIELDS = ("comment", "venue", "url", "arxiv", "primary_class")
 _OPTIONAL_NUMBER_FIELDS = ("year", "priority")
 _TEXT_LIST_FIELDS = ("authors", "tags", "edited")
-#: Lists of objects: each object's fields and whether each is text (else a whole number).
-_RECORD_FIELDS = {
-    "sightings": {"file": True, "topic": True, "date": True, "line": False},
-    "notes": {"at": True, "text": True},
-    "log": {"at": True, "kind": True, "text": True},
-}
-_SIGHTING_PARTS = _RECORD_FIELDS["sightings"].keys()
-_NOTE_PARTS = _RECORD_FIELDS["notes"].keys()
-_EVENT_PARTS = _RECORD_FIELDS["log"].keys()
+
+
+@dataclass(frozen=True, slots=True)
+class _RecordShape:
+    """The stored form of a record class (`Sighting`, `Note`, `Event`), read from its fields."""
+
+    names: frozenset[str]
+    text: tuple[str, ...]  # required text fields
+    others: tuple[tuple[str, type, object], ...]  # (name, type, default) of fields with a default
+    text_of: Callable[[Any], Any]  # the required text values of a record, at C speed
+
+    @classmethod
+    def of(cls, record: type) -> _RecordShape:
+        kinds = {"str": str, "int": int, "bool": bool}
+        parts = fields(record)
+        kind = {f.name: kinds[f.type if isinstance(f.type, str) else f.type.__name__] for f in parts}
+        text = tuple(f.name for f in parts if kind[f.name] is str and f.default is MISSING)
+        others = tuple((f.name, kind[f.name], f.default) for f in parts if f.name not in text)
+        # itemgetter of one name gives the value itself, not a 1-tuple: pad it with "".
+        text_of = itemgetter(*text) if len(text) > 1 else itemgetter(*text, *text)
+        return cls(frozenset(f.name for f in parts), text, others, text_of)
+
+    def fits(self, value: Any) -> bool:
+        return (
+            type(value) is dict
+            and not value.keys() - self.names
+            and all(type(value.get(name)) is str for name in self.text)
+            and all(type(value.get(name, default)) is kind for name, kind, default in self.others)
+        )
+
+
+#: Lists of records, by field.
+_RECORD_FIELDS = {"sightings": _RecordShape.of(Sighting), "notes": _RecordShape.of(Note), "log": _RecordShape.of(Event)}
+_SIGHTING, _NOTE, _EVENT = _RECORD_FIELDS["sightings"], _RECORD_FIELDS["notes"], _RECORD_FIELDS["log"]
 
 
 _TEXT_OR_NONE = frozenset({str, type(None)})
@@ -287,18 +314,17 @@ def _well_typed(data: Any) -> bool:
         "".join(edited or ())
         if extra:
             "".join(extra.values())
-        for sighting in sightings or ():
-            if sighting.keys() - _SIGHTING_PARTS or type(sighting.get("line", 0)) is not int:
-                return False
-            "".join((sighting["file"], sighting["topic"], sighting["date"]))
-        for note in notes or ():
-            if note.keys() != _NOTE_PARTS:
-                return False
-            "".join((note["at"], note["text"]))
-        for event in log or ():
-            if event.keys() != _EVENT_PARTS:
-                return False
-            "".join((event["at"], event["kind"], event["text"]))
+        for shape, records in ((_SIGHTING, sightings), (_NOTE, notes), (_EVENT, log)):
+            if not records:
+                continue
+            text_of, others, names = shape.text_of, shape.others, shape.names
+            for record in records:
+                if not record.keys() <= names:
+                    return False
+                "".join(text_of(record))  # KeyError: missing; TypeError: not text
+                for name, kind, default in others:
+                    if type(record.get(name, default)) is not kind:
+                        return False
         if listed:
             if type(listed.get("authors", [])) is not list:
                 return False
@@ -350,15 +376,9 @@ def _stored_form_problem(data: Any) -> str | None:
         if type(records) is not list:
             return f"{name}: field {field_name!r} is {_kind(records)}, not a list"
         for record in records:
-            if (
-                type(record) is not dict
-                or record.keys() - shape.keys()
-                or not all(
-                    (type(record.get(part)) is str) if text else (type(record.get(part, 0)) is int)
-                    for part, text in shape.items()
-                )
-            ):
-                return f"{name}: field {field_name!r} holds {record!r}, not an object of {', '.join(shape)}"
+            if not shape.fits(record):
+                parts = ", ".join(sorted(shape.names))
+                return f"{name}: field {field_name!r} holds {record!r}, not an object of {parts}"
     for field_name in ("listed", "extra"):
         value = data.get(field_name)
         if value is not None and type(value) is not dict:

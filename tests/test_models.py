@@ -80,3 +80,23 @@ def test_the_fast_check_agrees_with_the_one_that_explains(field: str, value: obj
     assert _well_typed(doc) == (_stored_form_problem(doc) is None)
     if _well_typed(doc):
         Entry.from_dict(doc)
+
+
+def test_record_shapes_follow_the_dataclass_fields() -> None:
+    """A field added to `Sighting` (with a default, as stored forms must stay readable) is
+    checked by its own type without touching the checks."""
+    from dataclasses import dataclass
+
+    from readlist.models import _RecordShape
+
+    @dataclass
+    class Record:
+        name: str
+        count: int = 0
+        flag: bool = False
+
+    shape = _RecordShape.of(Record)
+    assert shape.fits({"name": "x"}) and shape.fits({"name": "x", "count": 2, "flag": True})
+    assert not shape.fits({"name": "x", "flag": 1})
+    assert not shape.fits({"name": "x", "other": 1})
+    assert not shape.fits({"count": 2})
