@@ -251,7 +251,7 @@ class _RecordShape:
         kind = {f.name: kinds[f.type if isinstance(f.type, str) else f.type.__name__] for f in parts}
         text = tuple(f.name for f in parts if kind[f.name] is str and f.default is MISSING)
         others = tuple((f.name, kind[f.name], f.default) for f in parts if f.name not in text)
-        # itemgetter of one name gives the value itself, not a 1-tuple: pad it with "".
+        # itemgetter of one name gives the value itself, not a tuple: ask for it twice.
         text_of = itemgetter(*text) if len(text) > 1 else itemgetter(*text, *text)
         return cls(frozenset(f.name for f in parts), text, others, text_of)
 
