@@ -307,8 +307,8 @@ class _Merger:
 
 def assign_key(entry: Entry, taken: set[str], preferred: str = "") -> str:
     """A key free in `taken` (casefolded): the preferred one if free, else a generated one."""
-    from readlist.keys import base_key, unique_key
-    from readlist.venues import publication_year
+    from readlist.bib.keys import base_key, unique_key
+    from readlist.bib.venues import publication_year
 
     if preferred and preferred.casefold() not in taken:
         return preferred

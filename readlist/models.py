@@ -6,13 +6,45 @@ Text is kept exactly as written; normalising is the job of `textnorm`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import datetime
+from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
-STATUSES = ("unread", "queued", "reading", "read", "skipped")
+from readlist.choices import PROFILE_USES
+from readlist.choices import STATUSES as STATUSES  # re-exported: the states are part of the model
 
 #: Fields a person may set by hand (``add``/``edit``); an import never overwrites them.
 EDITABLE_FIELDS = ("title", "authors", "year", "venue", "abstract", "url", "arxiv")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A BibTeX dialect for export, resolved once from `--profile` (see `PROFILES`)."""
+
+    name: str
+    keep_letters: bool  # UTF-8 letters stay (biber); else pure ASCII LaTeX (any BibTeX, pdflatex)
+    arxiv_howpublished: bool  # preprints say `arXiv preprint arXiv:ID` (plainnat/IEEEtran ignore eprint)
+
+
+BIBTEX = Profile("bibtex", keep_letters=False, arxiv_howpublished=True)
+BIBLATEX = Profile("biblatex", keep_letters=True, arxiv_howpublished=False)
+#: Every export profile by name, in the order of `choices.PROFILE_USES` (the default first).
+PROFILES = {profile.name: profile for profile in (BIBTEX, BIBLATEX)}
+assert list(PROFILES) == list(PROFILE_USES), "a profile needs both its meaning and its use"
+
+
+@dataclass(frozen=True, slots=True)
+class JournalLine:
+    """One line of `readlist log`: a note or a logged change of one entry."""
+
+    at: datetime  # in the viewer's local time zone
+    key: str
+    title: str
+    kind: str  # "note" or an Event kind
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +134,10 @@ class Event:
     text: str
 
 
+class MalformedEntry(ValueError):
+    """A stored entry whose fields do not have the types `Entry` needs."""
+
+
 @dataclass(slots=True)
 class Entry:
     key: str
@@ -175,21 +211,12 @@ class Entry:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Entry:
-        """An entry from its stored form; ValueError/TypeError/KeyError if that is malformed."""
-        entry = cls._from_dict(data)
-        if not (
-            isinstance(entry.key, str)
-            and isinstance(entry.title, str)
-            and isinstance(entry.abstract, str)
-            and all(isinstance(a, str) for a in entry.authors)
-            and isinstance(data.get("authors", []), list)
-            and isinstance(entry.year, int | None)
-            and isinstance(entry.priority, int | None)
-            and entry.status in STATUSES
-        ):
-            raise ValueError(f"entry {data.get('key')!r} has a field of the wrong type")
-        return entry
+    def from_dict(cls, data: Any) -> Entry:
+        """An entry from its stored form; `MalformedEntry`, naming the entry and the field,
+        if any field has the wrong type (a missing list, text or number field is empty)."""
+        if not _well_typed(data):
+            raise MalformedEntry(_stored_form_problem(data) or f"entry {data.get('key')!r} is malformed")
+        return cls._from_dict(data)
 
     @classmethod
     def _from_dict(cls, data: dict[str, Any]) -> Entry:
@@ -229,6 +256,169 @@ def _sighting_dict(sighting: Sighting) -> dict[str, Any]:
     return stored
 
 
+_TEXT_FIELDS = ("abstract", "added")  # None or missing: empty
+_OPTIONAL_TEXT_FIELDS = ("comment", "venue", "url", "arxiv", "primary_class")
+_OPTIONAL_NUMBER_FIELDS = ("year", "priority")
+_TEXT_LIST_FIELDS = ("authors", "tags", "edited")
+
+
+@dataclass(frozen=True, slots=True)
+class _RecordShape:
+    """The stored form of a record class (`Sighting`, `Note`, `Event`), read from its fields."""
+
+    names: frozenset[str]
+    text: tuple[str, ...]  # required text fields
+    others: tuple[tuple[str, type, object], ...]  # (name, type, default) of fields with a default
+    text_of: Callable[[Any], Any]  # the required text values of a record, at C speed
+
+    @classmethod
+    def of(cls, record: type) -> _RecordShape:
+        kinds = {"str": str, "int": int, "bool": bool}
+        parts = fields(record)
+        kind = {f.name: kinds[f.type if isinstance(f.type, str) else f.type.__name__] for f in parts}
+        text = tuple(f.name for f in parts if kind[f.name] is str and f.default is MISSING)
+        others = tuple((f.name, kind[f.name], f.default) for f in parts if f.name not in text)
+        # itemgetter of one name gives the value itself, not a tuple: ask for it twice.
+        text_of = itemgetter(*text) if len(text) > 1 else itemgetter(*text, *text)
+        return cls(frozenset(f.name for f in parts), text, others, text_of)
+
+    def fits(self, value: Any) -> bool:
+        return (
+            type(value) is dict
+            and not value.keys() - self.names
+            and all(type(value.get(name)) is str for name in self.text)
+            and all(type(value.get(name, default)) is kind for name, kind, default in self.others)
+        )
+
+
+#: Lists of records, by field.
+_RECORD_FIELDS = {"sightings": _RecordShape.of(Sighting), "notes": _RecordShape.of(Note), "log": _RecordShape.of(Event)}
+_SIGHTING, _NOTE, _EVENT = _RECORD_FIELDS["sightings"], _RECORD_FIELDS["notes"], _RECORD_FIELDS["log"]
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
+_NUMBER_OR_NONE = frozenset({int, type(None)})
+_LIST_OR_NONE = frozenset({list, type(None)})
+_OBJECT_OR_NONE = frozenset({dict, type(None)})
+_STATUS_OR_NONE = frozenset({*STATUSES, None})
+
+
+def _well_typed(data: Any) -> bool:
+    """`_stored_form_problem(data) is None`, fast: `list` checks every entry of the store.
+
+    Straight-line type checks, and `str.join` to check a list holds only text (it raises
+    TypeError otherwise) at C speed.
+    """
+    if type(data) is not dict:
+        return False
+    get = data.get
+    try:
+        if not (
+            type(get("key")) is str
+            and type(get("title")) is str
+            and type(get("abstract")) in _TEXT_OR_NONE
+            and type(get("added")) in _TEXT_OR_NONE
+            and type(get("comment")) in _TEXT_OR_NONE
+            and type(get("venue")) in _TEXT_OR_NONE
+            and type(get("url")) in _TEXT_OR_NONE
+            and type(get("arxiv")) in _TEXT_OR_NONE
+            and type(get("primary_class")) in _TEXT_OR_NONE
+            and type(get("year")) in _NUMBER_OR_NONE
+            and type(get("priority")) in _NUMBER_OR_NONE
+            and get("status") in _STATUS_OR_NONE
+            and type(authors := get("authors")) in _LIST_OR_NONE
+            and type(tags := get("tags")) in _LIST_OR_NONE
+            and type(edited := get("edited")) in _LIST_OR_NONE
+            and type(sightings := get("sightings")) in _LIST_OR_NONE
+            and type(notes := get("notes")) in _LIST_OR_NONE
+            and type(log := get("log")) in _LIST_OR_NONE
+            and type(listed := get("listed")) in _OBJECT_OR_NONE
+            and type(extra := get("extra")) in _OBJECT_OR_NONE
+        ):
+            return False
+        "".join(authors or ())
+        "".join(tags or ())
+        "".join(edited or ())
+        if extra:
+            "".join(extra.values())
+        for shape, records in ((_SIGHTING, sightings), (_NOTE, notes), (_EVENT, log)):
+            if not records:
+                continue
+            text_of, others, names = shape.text_of, shape.others, shape.names
+            for record in records:
+                if not record.keys() <= names:
+                    return False
+                "".join(text_of(record))  # KeyError: missing; TypeError: not text
+                for name, kind, default in others:
+                    if type(record.get(name, default)) is not kind:
+                        return False
+        if listed:
+            if type(listed.get("authors", [])) is not list:
+                return False
+            "".join([listed.get("title", ""), *listed.get("authors", ())])
+    except (TypeError, KeyError, AttributeError):
+        return False
+    return True
+
+
+def _kind(value: Any) -> str:
+    names = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list", dict: "an object"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _stored_form_problem(data: Any) -> str | None:
+    """What is wrong with a stored entry, naming it and the field; None if nothing.
+
+    Every field is checked: an entry read with a wrong type would misbehave later, far from
+    the cause (`"tags": "ml"` would become the tags `m` and `l`). Kept to cheap type checks:
+    `list` reads every entry of a 100k-entry store.
+    """
+    if type(data) is not dict:
+        return f"an entry is {_kind(data)}, not an object"
+    key = data.get("key")
+    if type(key) is not str:
+        return f"an entry has {_kind(key)} as its key, not text"
+    name = f"entry {key!r}"
+    if type(data.get("title")) is not str:
+        return f"{name}: field 'title' is {_kind(data.get('title'))}, not text"
+    for field_name in _TEXT_FIELDS + _OPTIONAL_TEXT_FIELDS:
+        value = data.get(field_name)
+        if value is not None and type(value) is not str:
+            return f"{name}: field {field_name!r} is {_kind(value)}, not text"
+    for field_name in _OPTIONAL_NUMBER_FIELDS:
+        value = data.get(field_name)
+        if value is not None and type(value) is not int:
+            return f"{name}: field {field_name!r} is {_kind(value)}, not a whole number"
+    for field_name in _TEXT_LIST_FIELDS:
+        value = data.get(field_name)
+        if value is not None and (type(value) is not list or not all(type(v) is str for v in value)):
+            return f"{name}: field {field_name!r} is {_kind(value)}, not a list of text"
+    status = data.get("status")
+    if status is not None and status not in STATUSES:
+        return f"{name}: field 'status' is {status!r}, not one of {', '.join(STATUSES)}"
+    for field_name, shape in _RECORD_FIELDS.items():
+        records = data.get(field_name)
+        if records is None:
+            continue
+        if type(records) is not list:
+            return f"{name}: field {field_name!r} is {_kind(records)}, not a list"
+        for record in records:
+            if not shape.fits(record):
+                parts = ", ".join(sorted(shape.names))
+                return f"{name}: field {field_name!r} holds {record!r}, not an object of {parts}"
+    for field_name in ("listed", "extra"):
+        value = data.get(field_name)
+        if value is not None and type(value) is not dict:
+            return f"{name}: field {field_name!r} is {_kind(value)}, not an object"
+    if not all(type(v) is str for v in (data.get("extra") or {}).values()):
+        return f"{name}: field 'extra' holds a value that is not text"
+    listed = data.get("listed") or {}
+    title, authors = listed.get("title", ""), listed.get("authors", [])
+    if type(title) is not str or type(authors) is not list or not all(type(a) is str for a in authors):
+        return f"{name}: field 'listed' holds a title or authors of the wrong type"
+    return None
+
+
 @dataclass(slots=True)
 class ImportReport:
     files: list[str] = field(default_factory=list)
@@ -241,3 +431,82 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+# -- what a command reports (`readlist.output.emit` shows each as a table, text or JSON) --------
+@dataclass(slots=True)
+class EntryList:
+    """Entries of `list` or `search`, in order; `highlights` marks what a search matched."""
+
+    entries: list[Entry]
+    highlights: dict[str, dict[str, list[tuple[int, int]]]] = field(default_factory=dict)
+    limited: bool = False  # the user chose how many (--limit): a table shows them all
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """One entry in full (`show`)."""
+
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class NextUp:
+    """The paper to read next (`next`), or None when nothing is queued."""
+
+    entry: Entry | None
+
+
+@dataclass(slots=True)
+class TagCounts:
+    counts: list[tuple[str, int]]  # most used first
+
+
+@dataclass(slots=True)
+class Journal:
+    lines: list[JournalLine]  # newest first
+
+
+@dataclass(slots=True)
+class Changed:
+    """Entries a command changed: `action` is tag, untag, status, edit or rm."""
+
+    action: str
+    entries: list[Entry]
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    key: str
+    number: int  # 1-based, as `show` numbers notes
+    note: Note
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDeleted:
+    key: str
+    number: int
+
+
+@dataclass(slots=True)
+class Exported:
+    """An export: its text, and where it went (`output` None: it is for stdout)."""
+
+    text: str
+    count: int
+    warnings: list[str]
+    output: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    command: str  # \cite{a,b}
+    bib: str | None  # the entries' BibTeX, when asked for
+
+
+Result = EntryList | Shown | NextUp | TagCounts | Journal | Changed | Added | Noted | NoteDeleted | Exported | Citation

@@ -8,7 +8,7 @@ Syntax (every term must hold; matching ignores case and accents):
     word  "a phrase"                      at the start of a word in any text field
     title:word  title:"a phrase"          the same, in the title only
     author:name                           a substring of any one author
-    tag:name                              a whole tag, compared as tags are stored
+    tag:name                              a whole tag, compared by textnorm.tag_key
     topic:name                            a substring of any digest topic
     year:2022  year:2022..2024  year:2022..  year:..2021
     status:read                           one of models.STATUSES
@@ -25,7 +25,7 @@ from typing import Any
 
 from readlist.errors import InvalidInput
 from readlist.models import STATUSES, Entry
-from readlist.textnorm import fold, is_plain, tag_form
+from readlist.textnorm import fold, is_plain, tag_key
 
 FIELD_PREFIXES = ("title", "author", "tag", "topic", "year", "status")
 
@@ -93,11 +93,6 @@ class Hit:
     highlights: dict[str, list[tuple[int, int]]]
 
 
-def _tag_key(tag: str) -> str:
-    """A tag as stored (`textnorm.tag_form`), also folded so that `tag:Résumé` finds `resume`."""
-    return tag_form(fold(tag))
-
-
 def parse_query(text: str) -> Query:
     """Read the query language above; raise InvalidInput with a one-line reason if it is wrong."""
     terms: list[Term] = []
@@ -142,7 +137,7 @@ def _term(match: re.Match[str]) -> Term:
             raise InvalidInput(f"unknown status {value!r}: use one of {', '.join(STATUSES)}")
         return Term("status", status, exclude)
     if field == "tag":
-        tag = _tag_key(value)
+        tag = tag_key(value)
         if not tag:
             raise InvalidInput(f"tag {value!r} is empty once normalised")
         return Term("tag", tag, exclude)
@@ -248,7 +243,7 @@ def _matcher(term: Term, year_of: Callable[[Entry], int | None]) -> _Matcher:
     if term.field == "status":
         return lambda hay: weight if hay.entry.status == term.value else None
     if term.field == "tag":
-        return lambda hay: weight if any(_tag_key(tag) == term.value for tag in hay.entry.tags) else None
+        return lambda hay: weight if any(tag_key(tag) == term.value for tag in hay.entry.tags) else None
     if term.field == "year":
         assert term.years is not None
         first, last = term.years

@@ -14,7 +14,6 @@ leaves the single write to `Store.commit`.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from tinydb.storages import Storage
 
 from readlist.errors import StoreError
 from readlist.fsutil import check_writable, real_path, remove_stale_temp_files, write_atomically
-from readlist.models import Entry
+from readlist.models import Entry, MalformedEntry
 from readlist.textnorm import identity
 
 SCHEMA_VERSION = 1
@@ -62,24 +61,6 @@ class _BufferedStorage(Storage):
         self.changed = True
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building many objects that hold no cycles, then freeze them.
-
-    Without it, Python re-scans every object created so far each time a few hundred more
-    are allocated, and again in every later collection: at 100k entries that costs as much
-    as the load itself. A command is a short-lived process, so frozen objects cost nothing.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
 def _load(path: Path) -> dict[str, dict[str, Any]]:
     try:
         raw = path.read_bytes()
@@ -90,8 +71,7 @@ def _load(path: Path) -> dict[str, dict[str, Any]]:
     if not raw.strip():
         return _new_data()
     try:
-        with _gc_paused():
-            data = orjson.loads(raw)
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise StoreError(f"{path}: the store is not valid JSON ({exc}); it was left unchanged") from exc
     _check_schema(path, data)
@@ -125,7 +105,7 @@ class Store:
         self.path = path
         self.writable = writable
         self._storage = _BufferedStorage(data)
-        self._db = TinyDB(storage=lambda: self._storage)  # type: ignore[arg-type,return-value]
+        self._db = TinyDB(storage=lambda: self._storage)
         self._table = self._db.table(_ENTRIES, cache_size=0)
         self._docs: dict[str, tuple[int, dict[str, Any]]] | None = None
 
@@ -139,14 +119,14 @@ class Store:
         if self._docs is None:
             raw = self._storage.read().get(_ENTRIES, {})
             try:
-                with _gc_paused():
-                    self._docs = {doc["key"]: (int(doc_id), doc) for doc_id, doc in raw.items()}
+                self._docs = {doc["key"]: (int(doc_id), doc) for doc_id, doc in raw.items()}
             except (KeyError, TypeError, ValueError) as exc:
                 raise self._malformed(exc) from exc
         return self._docs
 
     def _malformed(self, exc: Exception) -> StoreError:
-        return StoreError(f"{self.path}: the store holds a malformed entry ({exc!r}); it was left unchanged")
+        reason = str(exc) if isinstance(exc, MalformedEntry) else repr(exc)
+        return StoreError(f"{self.path}: the store holds a malformed entry ({reason}); it was left unchanged")
 
     def __len__(self) -> int:
         return len(self._table)
@@ -167,9 +147,8 @@ class Store:
         """All entries, or those whose stored document passes `where` (a cheap pre-filter
         that spares building the entries a search would reject)."""
         try:
-            with _gc_paused():
-                docs = (doc for _, doc in self._index().values())
-                return [Entry.from_dict(doc) for doc in docs if where is None or where(doc)]
+            docs = (doc for _, doc in self._index().values())
+            return [Entry.from_dict(doc) for doc in docs if where is None or where(doc)]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise self._malformed(exc) from exc
 

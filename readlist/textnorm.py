@@ -1,9 +1,11 @@
 """Normalisation for matching and searching; stored text is never passed through here.
 
-Two foldings:
+Three foldings:
 - `fold` is for search: accents, case and compatibility forms disappear ("Clément" ~ "clement").
 - `identity` is how two listings are recognised as one paper: the title folded the same way,
   with punctuation and spacing ignored, plus the first author's family name.
+- `tag_key` is how two tags are compared (tag, untag, list/export --tag, log --tag, search
+  tag:, tags): `fold` over the stored form `tag_form`.
 """
 
 from __future__ import annotations
@@ -35,24 +37,46 @@ def is_plain(text: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of `text` for searching and matching."""
+    """Case- and accent-insensitive form of `text` for searching and matching.
+
+    Always equal to `_fold_slow(text)` (tests/test_textnorm.py pins that with hypothesis);
+    the three early returns only skip Unicode work that would change nothing.
+    """
     if text.isascii():
         return text.lower()
     if not _NEEDS_NORMALISING.search(text):
         # Only typographic punctuation beyond ASCII, which has no case: lowering the UTF-8
         # bytes is exact and twice as fast as str.lower() on such (2-byte-wide) strings.
         return text.encode().lower().decode()
-    stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    if _UNDECOMPOSED_CHAR.search(stripped):
-        stripped = _UNDECOMPOSED_CHAR.sub(lambda match: _UNDECOMPOSED[match[0]], stripped)
+    stripped = _strip_accents(text)
     if stripped.isascii():  # accented Latin names end here: nothing left to recompose
         return stripped.lower()
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
+def _strip_accents(text: str) -> str:
+    """Compatibility-decomposed `text` without combining marks, undecomposed letters spelled out."""
+    stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    if _UNDECOMPOSED_CHAR.search(stripped):
+        stripped = _UNDECOMPOSED_CHAR.sub(lambda match: _UNDECOMPOSED[match[0]], stripped)
+    return stripped
+
+
+def _fold_slow(text: str) -> str:
+    """What `fold` means, without its shortcuts: the reference its fast paths are tested against."""
+    return unicodedata.normalize("NFC", _strip_accents(text)).casefold()
+
+
 def tag_form(tag: str) -> str:
-    """Lower case, runs of spaces and hyphens to one hyphen: `Deep  Learning` -> `deep-learning`."""
+    """How a tag is stored: lower case, runs of spaces and hyphens to one hyphen
+    (`Deep  Learning` -> `deep-learning`); accents are kept as typed."""
     return _TAG_GAPS.sub("-", tag.strip().lower()).strip("-")
+
+
+def tag_key(tag: str) -> str:
+    """The one rule by which two tags are the same tag, in every command: the stored form,
+    also folded, so that `Café`, `cafe` and `CAFÉ` are one tag."""
+    return tag_form(fold(tag))
 
 
 def squash(text: str) -> str:

@@ -12,6 +12,17 @@ from typer.testing import CliRunner
 from readlist.cli import app
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that runs the command line (the `cli` fixture) is a contract test: `slow`.
+
+    `pytest -m "not slow"` then runs the parsers, models and use cases in seconds; process
+    tests mark themselves (`pytestmark = pytest.mark.slow`). CI runs everything.
+    """
+    for item in items:
+        if "cli" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from readlist.keys import base_key, unique_key
-from readlist.latex import encode_unicode
-from readlist.models import Entry, Sighting
-from readlist.venues import publication_year
+from readlist.bib.keys import base_key, unique_key
+from readlist.bib.latex import encode_unicode
+from readlist.bib.venues import publication_year
+from readlist.models import BIBTEX, Entry, Sighting
 
 E9_AUTHORS = ["Longhui Wei", "Lingxi Xie", "Jeroen van der Laak", "Clément Grisi", "S. Kevin Zhou"]
 E10_AUTHORS = ["Martin Luther King Jr.", "Luc Van Gool", "Le Song", "Jan De Fauw"]
@@ -231,4 +231,4 @@ def needs_unicode_engine(entry: Entry) -> bool:
 def _needs_unicode_engine(letter: str) -> bool:
     if unicodedata.name(letter).startswith("GREEK") or unicodedata.decomposition(letter).startswith("<font>"):
         return False
-    return letter > "\u017f" or encode_unicode(letter, "bibtex").isalpha()
+    return letter > "\u017f" or encode_unicode(letter, BIBTEX).isalpha()

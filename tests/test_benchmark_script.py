@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # runs readlist as a process (or the whole CLI) end to end
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readlist.bibtex import export_bibtex, parse_bibtex
-from readlist.models import Entry, Problem, Sighting
+from readlist.bib.read import parse_bibtex
+from readlist.bib.write import export_bibtex
+from readlist.models import PROFILES, Entry, Problem, Sighting
 from readlist.names import parse_authors
 from readlist.textnorm import identity
 
@@ -213,10 +214,10 @@ def test_round_trip(profile: str, data: st.DataObject) -> None:
     digest sightings, tags, notes and everything else BibTeX has no field for.
     """
     entries = data.draw(_entries(profile))
-    exported = export_bibtex(entries, profile=profile, keep_comments=True)
+    exported = export_bibtex(entries, profile=PROFILES[profile], keep_comments=True)
     parsed, problems = parse_bibtex(exported, "out.bib")
     assert problems == []
-    assert export_bibtex(parsed, profile=profile, keep_comments=True) == exported
+    assert export_bibtex(parsed, profile=PROFILES[profile], keep_comments=True) == exported
     by_key = {entry.key: entry for entry in parsed}
     for original in entries:
         back = by_key[original.key]

@@ -65,6 +65,7 @@ def test_add_refuses_a_duplicate_unless_forced(cli, three) -> None:
 def test_add_refuses_same_arxiv_id(cli) -> None:
     cli("add", "--title", "One", "--arxiv", "2201.00814")
     result = cli("add", "--title", "Other title", "--arxiv", "arXiv:2201.00814v3", ok=False)
+    assert result.exit_code == ExitCode.INVALID_INPUT
     assert "already in the reading list" in result.stderr
 
 
@@ -210,6 +211,7 @@ def test_search_finds_accents_and_fields(cli, three) -> None:
 def test_search_bad_query(cli, three) -> None:
     result = cli("search", "year:abc", ok=False)
     assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr.startswith("Error: bad year 'abc'")
 
 
 def test_search_reads_one_argument_as_a_whole_query(cli, three) -> None:
@@ -226,7 +228,7 @@ def test_note_without_text_editor_or_terminal_is_refused(cli, three) -> None:
 
 
 def test_long_tables_are_cut_with_a_note_but_keys_and_json_are_complete(cli) -> None:
-    from readlist.cli.common import TABLE_ROWS
+    from readlist.output.emit import TABLE_ROWS
 
     papers = [(f"Paper Number {n} About Things", f"Ann Lee{n}", "Abstract.", None) for n in range(TABLE_ROWS + 5)]
     from conftest import digest_text

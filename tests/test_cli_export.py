@@ -76,22 +76,23 @@ def test_export_other_formats(cli, library) -> None:
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    "args, code, message",
     [
-        pytest.param(["--format", "docx"], "unknown format", id="bad_format"),
-        pytest.param(["--profile", "amsrefs"], "unknown profile", id="bad_profile"),
-        pytest.param(["nokey"], "no entry with key", id="unknown_key"),
-        pytest.param(["--since", "yesterday"], "not a date", id="bad_date"),
+        pytest.param(["--format", "docx"], ExitCode.INVALID_INPUT, "unknown format 'docx'", id="bad_format"),
+        pytest.param(["--profile", "amsrefs"], ExitCode.INVALID_INPUT, "unknown profile 'amsrefs'", id="bad_profile"),
+        pytest.param(["nokey"], ExitCode.NOT_FOUND, "no entry with key 'nokey'", id="unknown_key"),
+        pytest.param(["--since", "yesterday"], ExitCode.INVALID_INPUT, "not a date", id="bad_date"),
     ],
 )
-def test_export_errors(cli, library, args, message) -> None:
+def test_export_errors(cli, library, args, code, message) -> None:
     result = cli("export", *args, ok=False)
-    assert result.exit_code in (ExitCode.INVALID_INPUT, ExitCode.NOT_FOUND)
-    assert message in result.stderr
+    assert result.exit_code == code
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+    assert result.stdout == ""
 
 
 def test_failed_self_check_writes_nothing(cli, library, tmp_path: Path, monkeypatch) -> None:
-    from readlist import bibtex
+    from readlist.bib import write as bibtex
 
     def broken(*args, **kwargs):
         raise bibtex.BibtexExportError("export check failed: 1 entry lost")

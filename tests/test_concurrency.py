@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import digest_text
+
+pytestmark = pytest.mark.slow  # runs readlist as a process (or the whole CLI) end to end
 
 
 def run_all(commands: list[list[str]], db: Path) -> None:

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from readlist import services
 from readlist.models import Entry, Event, Note
+from readlist.services import library as services
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from readlist.keys import base_key, unique_key
+from readlist.bib.keys import base_key, unique_key
+from readlist.bib.venues import publication_year
 from readlist.models import Entry, Sighting
-from readlist.venues import publication_year
 
 MVP = "MVP: Multimodality-guided Visual Pre-training"
 SA2VP = "SA$^2$VP: Spatially Aligned-and-Adapted Visual Prompt"
@@ -49,38 +49,6 @@ def test_scholar_key(authors: list[str], year: int | None, title: str, expected:
 
 
 @pytest.mark.parametrize(
-    ("authors", "year", "title", "style", "expected"),
-    [
-        pytest.param(["Longhui Wei"], 2022, MVP, "bbt", "weiMVPMultimodalityguidedVisual2022", id="E4_bbt"),
-        pytest.param(
-            ["Jeroen van der Laak"],
-            2023,
-            "On the Robustness of ViT",
-            "bbt",
-            "vanderlaakRobustnessViT2023",
-            id="E6_bbt",
-        ),
-        pytest.param(
-            ["Ali Öztürk"],
-            2023,
-            "A Survey of 3D Gaussian Splatting",
-            "bbt",
-            "ozturkSurvey3DGaussian2023",
-            id="E7_bbt",
-        ),
-        pytest.param(["Longhui Wei"], 2022, MVP, "jabref", "Wei2022", id="jabref"),
-    ],
-)
-def test_other_key_styles(authors: list[str], year: int, title: str, style: str, expected: str) -> None:
-    assert base_key(authors, year, title, style=style) == expected
-
-
-def test_unknown_style_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown key style"):
-        base_key(["A B"], 2020, "T", style="nope")
-
-
-@pytest.mark.parametrize(
     ("base", "taken", "expected"),
     [
         pytest.param("wei2022mvp", set(), "wei2022mvp", id="free"),
@@ -101,12 +69,6 @@ def test_e8_new_paper_after_existing_key() -> None:
     taken = {base_key(["Longhui Wei"], 2022, MVP)}
     second = base_key(["Longhui Wei"], 2022, "MVP-2: More of It")
     assert (second, unique_key(second, taken)) == ("wei2022mvp", "wei2022mvpa")
-
-
-def test_e5_bbt_takes_three_words() -> None:
-    """BIBTEX.md's E5 `bbt` column shows `peiSA2VPSpatially2024` (two words); shorttitle(3,3)
-    takes three, and E4 shows a hyphenated word kept whole, so readlist writes all three."""
-    assert base_key(["Wenjie Pei"], 2024, SA2VP, style="bbt") == "peiSA2VPSpatiallyAlignedandAdapted2024"
 
 
 def test_e22_key_uses_the_venue_year_not_the_digest_year() -> None:

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from latex_library import library, needs_unicode_engine
 
-from readlist.bibtex import export_bibtex
-from readlist.models import Entry
+from readlist.bib.write import export_bibtex
+from readlist.models import PROFILES, Entry
 
-pytestmark = pytest.mark.latex
+pytestmark = [pytest.mark.latex, pytest.mark.slow]
 
 DEBIAN_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-bibtex-extra texlive-publishers biber lmodern"
 PREAMBLE = "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\usepackage{lmodern}\n"
@@ -73,7 +73,7 @@ def _lint(bib: str, entries: list[Entry]) -> None:
 
 
 def _compile(tmp_path: Path, style: str, profile: str, entries: list[Entry]) -> tuple[str, str, str]:
-    bib = export_bibtex(entries, profile=profile, keep_comments=True)
+    bib = export_bibtex(entries, profile=PROFILES[profile], keep_comments=True)
     _lint(bib, entries)
     (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
     cites = "\\nocite{*}\n" + "".join(f"\\cite{{{entry.key}}}\n" for entry in entries)

@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -14,6 +15,8 @@ from typer.testing import CliRunner
 
 from readlist.cli import app
 from readlist.models import STATUSES
+
+pytestmark = pytest.mark.slow  # drives the whole CLI through random command sequences
 
 KEYS = ["alpha2024one", "beta2024two", "gamma2024three"]
 TAGS = st.sampled_from(["ml", "Deep Learning", "to-read", "x"])
@@ -92,4 +95,5 @@ class ReadingListMachine(RuleBasedStateMachine):
 ReadingListMachine.TestCase.settings = settings(
     max_examples=25, stateful_step_count=12, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
+
 TestReadingList = ReadingListMachine.TestCase

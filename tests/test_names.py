@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from readlist.latex import escape_text
+from readlist.bib.latex import escape_text
+from readlist.models import BIBLATEX, BIBTEX
 from readlist.names import PersonName, bibtex_authors, digest_form, parse_authors, parse_name, split_author_line
 
 
 def _bibtex(text: str) -> str:
-    return escape_text(text, "bibtex")
+    return escape_text(text, BIBTEX)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,7 @@ def test_bibtex_authors(digest: str, expected: str) -> None:
 
 
 def test_biblatex_profile_keeps_letters() -> None:
-    assert bibtex_authors(["Jiří Matas", "Łukasz Kaiser"], lambda s: escape_text(s, "biblatex")) == (
+    assert bibtex_authors(["Jiří Matas", "Łukasz Kaiser"], lambda s: escape_text(s, BIBLATEX)) == (
         "Matas, Jiří and Kaiser, Łukasz"
     )
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from readlist.errors import ExitCode
-from readlist.exporters import JSON_KEYS
+from readlist.output.shapes import JSON_KEYS
 
 HOSTILE = (
     "[bold]Bold[/] and [/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07title",
@@ -76,6 +76,8 @@ def test_corrupt_store_error_names_the_file_and_keeps_it(cli, db_path) -> None:
         pytest.param('{"1": {"key": "k", "title": "t", "year": "2020"}}', id="year_as_text"),
         pytest.param('{"1": {"key": "k", "title": "t", "authors": "A B"}}', id="authors_as_text"),
         pytest.param('{"1": {"key": "k", "title": "t", "status": "done"}}', id="unknown_status"),
+        pytest.param('{"1": {"key": "k", "title": "t", "tags": "ml"}}', id="tags_as_text"),
+        pytest.param('{"1": {"key": "k", "title": "t", "notes": [{"at": "x", "text": 1}]}}', id="note_not_text"),
     ],
 )
 def test_malformed_entries_are_a_store_error_not_a_traceback(cli, db_path, entries) -> None:
@@ -86,6 +88,16 @@ def test_malformed_entries_are_a_store_error_not_a_traceback(cli, db_path, entri
         assert result.exit_code == ExitCode.STORE, (args, result.stderr)
         assert "malformed entry" in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_a_malformed_entry_is_named_with_its_field(cli, db_path) -> None:
+    db_path.write_text('{"meta": {"1": {"schema": 1}}, "entries": {"1": {"key": "k", "title": "t", "tags": "ml"}}}')
+    result = cli("list", ok=False)
+    assert result.exit_code == ExitCode.STORE
+    assert result.stderr == (
+        f"Error: {db_path}: the store holds a malformed entry (entry 'k': field 'tags' is text, not a list of "
+        "text); it was left unchanged\n"
+    )
 
 
 def test_a_bad_time_in_a_note_is_a_store_error(cli, db_path) -> None:
@@ -103,6 +115,7 @@ def test_db_option_overrides_env(cli, tmp_path) -> None:
     assert cli.json("list") == []
 
 
+@pytest.mark.slow  # runs readlist as a process
 def test_help_and_version_run_as_a_process() -> None:
     help_text = subprocess.run(
         [sys.executable, "-m", "readlist", "--help"], capture_output=True, text=True, check=True
@@ -115,6 +128,7 @@ def test_help_and_version_run_as_a_process() -> None:
     assert version.startswith("readlist ")
 
 
+@pytest.mark.slow  # runs readlist as a process
 def test_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys; sys.argv=['readlist','--help']\n"

@@ -13,6 +13,8 @@ import pytest
 
 from readlist.cli import app
 
+pytestmark = pytest.mark.slow  # runs readlist as a process (or the whole CLI) end to end
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -162,26 +162,38 @@ WRITER = textwrap.dedent(
 )
 
 
+def _file_version(path: Path) -> tuple[int, int]:
+    """Changes with every atomic write (a new file is renamed over the old one)."""
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+@pytest.mark.slow  # runs writer processes
 def test_process_killed_mid_write_leaves_old_or_new_store(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     with open_store(path, write=True) as store:
         store.save([Entry(key="k0", title="round 0")])
-    seen_rounds = set()
-    for delay in (0.05, 0.13, 0.21, 0.34, 0.47, 0.6):
+    for delay in (0.0, 0.01, 0.03, 0.07, 0.13, 0.21):
+        before = _file_version(path)
         proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)])
-        time.sleep(delay)
+        deadline = time.monotonic() + 30
+        while _file_version(path) == before:  # kill only once this writer has replaced the store
+            assert proc.poll() is None, "the writer died before its first write"
+            assert time.monotonic() < deadline, "the writer never wrote"
+            time.sleep(0.002)
+        time.sleep(delay)  # then at various points of its next writes
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         with open_store(path) as store:  # raises StoreError if the file were broken
             titles = {e.title for e in store.entries()}
         assert len(titles) == 1, "the store mixes two writes"
-        seen_rounds.update(titles)
-    assert seen_rounds, "the writer never ran"
+        assert len(store) == 300 and titles != {"round 0"}, "the store is not one of this writer's rounds"
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     # A killed writer may leave its temp file behind; it is never the store itself.
     assert all(p.name.startswith(".s.json.") for p in leftovers)
 
 
+@pytest.mark.slow  # runs writer processes
 def test_lock_is_held_across_read_and_write(tmp_path: Path) -> None:
     """Two writers at once: each sees the other's change, none is lost."""
     path = tmp_path / "s.json"

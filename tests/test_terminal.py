@@ -11,6 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # runs readlist as a process (or the whole CLI) end to end
+
 
 def run_in_terminal(args: list[str], answers: list[str], db: Path, timeout: float = 30.0) -> tuple[int, str]:
     """Run readlist with a pseudo-terminal as stdin/stdout/stderr, typing `answers` at prompts."""

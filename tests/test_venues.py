@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from readlist.bib.venues import Venue, detect_venue, entry_venue, publication_year, venue_from_name
 from readlist.models import Entry, Sighting
-from readlist.venues import Venue, detect_venue, entry_venue, publication_year, venue_from_name
 
 CVPR = "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)"
 ECCV = "Proceedings of the European Conference on Computer Vision (ECCV)"

@@ -1,15 +1,19 @@
-"""The command line: parse arguments, call a use case, hand the result to `render`.
+"""The command line: each command parses its arguments, makes one use-case call
+(`readlist.services`) and one output call (`readlist.output.emit`).
 
 The commands live in `browse`, `curate` and `exchange`; this module builds the app.
 `_ReadlistGroup.invoke` is the one place where a `ReadlistError` becomes an `Error: ...` line
-on stderr and an exit code. Modules beyond typer are imported inside the commands so that
+on stderr and an exit code, and the one place that knows a command is a short-lived process
+(`_short_lived`). Modules beyond typer are imported inside the commands so that
 `readlist --help` does not pay for rich, tinydb or bibtexparser. The CLI modules do without
 `from __future__ import annotations`: typer would otherwise `eval` every parameter's
 annotation string when it builds the commands (a fifth of `--help`'s own time).
 """
 
-import re
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -19,16 +23,34 @@ from typer.core import TyperGroup
 from readlist import __version__
 from readlist.cli import browse, curate, exchange
 from readlist.errors import ReadlistError
+from readlist.output.text import printable
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+@contextmanager
+def _short_lived() -> Iterator[None]:
+    """A command is a short-lived process: Python's cyclic GC is off while it runs.
+
+    A command builds many objects that hold no reference cycles (a store's entries, an
+    export's blocks): the collector would only rescan them, again and again as more are
+    made, which at 100k entries costs as much as loading the store itself. What it could
+    reclaim goes back to the system when the process ends, a moment later.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _ReadlistGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            with _short_lived():
+                return super().invoke(ctx)
         except ReadlistError as exc:
-            message = " ".join(_CONTROL.sub("", exc.message).split())
+            message = " ".join(printable(exc.message).split())
             sys.stderr.write(f"Error: {message}\n")
             raise typer.Exit(int(exc.exit_code)) from None
 

@@ -1,24 +1,25 @@
 """Commands that read the list: list, show, search, tags, log, next."""
 
-import sys
 from typing import Annotated, Optional
 
 import typer
 
+from readlist.choices import SORTS, one_of
 from readlist.cli.common import (
     JsonOption,
+    KeyArg,
+    KeysOnlyOption,
+    LimitOption,
     SinceFilter,
     StatusFilter,
     TagFilter,
     TopicFilter,
     UntilFilter,
+    db,
     make_selection,
+    output_format,
     parse_date,
-    print_json,
-    read_store,
-    show_entries,
 )
-from readlist.errors import InvalidInput
 
 
 def list_(
@@ -28,42 +29,26 @@ def list_(
     until: UntilFilter = None,
     tag: TagFilter = None,
     status: StatusFilter = None,
-    sort: Annotated[
-        str, typer.Option("--sort", metavar="FIELD", help="date, added, title, key, year, priority or status.")
-    ] = "date",
+    sort: Annotated[str, typer.Option("--sort", metavar="FIELD", help=f"{one_of(SORTS)}.")] = SORTS[0],
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", metavar="N", help="Show at most N entries.")] = None,
-    keys_only: Annotated[bool, typer.Option("--keys", help="Print only the keys, one a line.")] = False,
+    limit: LimitOption = None,
+    keys_only: KeysOnlyOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """List entries, newest digest first."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import browse
 
     selection = make_selection(topic, since, until, tag, status, sort, reverse, limit)
-    with read_store(ctx) as store:
-        entries = services.select(store.entries(), selection)
-    show_entries(entries, keys_only, as_json, limited=limit is not None)
+    emit(browse.list_entries(db(ctx), selection), output_format(as_json, keys_only))
 
 
-def show(
-    ctx: typer.Context,
-    key: Annotated[str, typer.Argument(metavar="KEY", help="The entry's citation key.", show_default=False)],
-    as_json: JsonOption = False,
-) -> None:
+def show(ctx: typer.Context, key: KeyArg, as_json: JsonOption = False) -> None:
     """Everything about one entry: abstract, sightings, tags, status, notes."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import browse
 
-    with read_store(ctx) as store:
-        entry = services.resolve(store, key)
-    if as_json:
-        from readlist.exporters import entry_json
-
-        print_json(entry_json(entry))
-    else:
-        from readlist import render
-        from readlist.venues import publication_year
-
-        render.out.print(render.entry_panel(entry, publication_year(entry)))
+    emit(browse.show(db(ctx), key), output_format(as_json))
 
 
 def search(
@@ -72,40 +57,27 @@ def search(
         list[str],
         typer.Argument(metavar="QUERY", help='Words, "phrases", field:value, -excluded.', show_default=False),
     ],
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", metavar="N", help="Show at most N results.")] = None,
-    keys_only: Annotated[bool, typer.Option("--keys", help="Print only the keys, one a line.")] = False,
+    limit: LimitOption = None,
+    keys_only: KeysOnlyOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Search title, authors, abstract, comment, tags and notes; best matches first.
 
     Fields: title:, author:, tag:, topic:, year: (2022 or 2022..2024), status:.
     """
-    from readlist import search as engine
-    from readlist.venues import publication_year
+    from readlist.output.emit import emit
+    from readlist.services import browse
 
-    parsed = engine.parse_query(" ".join(query))  # one query language, however the shell split it
-    with read_store(ctx) as store:
-        hits = engine.search(store.entries(where=engine.prefilter(parsed)), parsed, year_of=publication_year)
-    if limit is not None:
-        if limit < 0:
-            raise InvalidInput("--limit must be 0 or more")
-        hits = hits[:limit]
-    highlights = {hit.entry.key: hit.highlights for hit in hits}
-    show_entries([hit.entry for hit in hits], keys_only, as_json, highlights, limited=limit is not None)
+    # One query language, however the shell split it.
+    emit(browse.search(db(ctx), " ".join(query), limit), output_format(as_json, keys_only))
 
 
 def tags(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """All tags with the number of entries carrying each."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import browse
 
-    with read_store(ctx) as store:
-        counts = services.tag_counts(store.entries())
-    if as_json:
-        print_json([{"tag": t, "count": c} for t, c in counts])
-    else:
-        from readlist import render
-
-        render.tags_table(counts)
+    emit(browse.tags(db(ctx)), output_format(as_json))
 
 
 def log(
@@ -120,42 +92,16 @@ def log(
     as_json: JsonOption = False,
 ) -> None:
     """The journal: notes and status changes across entries, newest day first."""
-    from readlist import services
-    from readlist.exporters import journal_json, journal_to_markdown
+    from readlist.output.emit import emit
+    from readlist.services import browse
 
-    with read_store(ctx) as store:
-        keys = [services.resolve(store, k).key for k in key or []]
-        lines = services.journal(store.entries(), parse_date(since, "--since"), parse_date(until, "--until"), tag, keys)
-    if as_json:
-        print_json(journal_json(lines))
-    elif markdown:
-        sys.stdout.write(journal_to_markdown(lines))
-    else:
-        from readlist import render
-
-        render.journal(lines)
+    first, last = parse_date(since, "--since"), parse_date(until, "--until")
+    emit(browse.log(db(ctx), first, last, tag, key), output_format(as_json, markdown=markdown))
 
 
 def next_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """The queued paper to read next (most urgent, then queued longest)."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import browse
 
-    with read_store(ctx) as store:
-        entry = services.next_queued(store.entries())
-    if entry is None:
-        if as_json:
-            print_json(None)
-        else:
-            from readlist import render
-
-            render.message("Nothing is queued. Queue a paper with: readlist status KEY queued")
-        return
-    if as_json:
-        from readlist.exporters import entry_json
-
-        print_json(entry_json(entry))
-    else:
-        from readlist import render
-        from readlist.venues import publication_year
-
-        render.out.print(render.entry_panel(entry, publication_year(entry)))
+    emit(browse.next_up(db(ctx)), output_format(as_json))

@@ -1,19 +1,41 @@
-"""What the commands share: the store of this invocation, option types, small I/O helpers."""
+"""What the commands share: option types, the store path of this invocation, input helpers.
+
+Help texts read the words options accept from `readlist.choices`, so they never go stale.
+"""
 
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from readlist.choices import LEAST_URGENT, MOST_URGENT, STATUSES, one_of
 from readlist.errors import Cancelled, InvalidInput
 
 if TYPE_CHECKING:
-    from readlist.services import Fields, Selection
+    from readlist.output.emit import Format
+    from readlist.services.library import Fields, Selection
+    from readlist.services.session import Store
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (the contract in README).")]
+
+KeysOnlyOption = Annotated[bool, typer.Option("--keys", help="Print only the keys, one a line.")]
+
+LimitOption = Annotated[Optional[int], typer.Option("--limit", "-n", metavar="N", help="Show at most N entries.")]
+
+PriorityOption = Annotated[
+    Optional[int],
+    typer.Option(
+        "--priority",
+        "-p",
+        metavar=f"{MOST_URGENT}-{LEAST_URGENT}",
+        help=f"{MOST_URGENT} (most urgent) to {LEAST_URGENT}.",
+    ),
+]
 
 TagFilter = Annotated[
     Optional[list[str]], typer.Option("--tag", "-t", metavar="TAG", help="Only entries with this tag (repeatable).")
@@ -32,12 +54,15 @@ UntilFilter = Annotated[
 ]
 
 StatusFilter = Annotated[
-    Optional[str], typer.Option("--status", metavar="STATUS", help="Only entries with this reading status.")
+    Optional[str],
+    typer.Option("--status", metavar="STATUS", help=f"Only entries with this reading status: {one_of(STATUSES)}."),
 ]
 
 KeysArg = Annotated[
     list[str], typer.Argument(metavar="KEY", help="Citation keys, or - to read them from stdin.", show_default=False)
 ]
+
+KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="The entry's citation key.", show_default=False)]
 
 TagsOpt = Annotated[list[str], typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).")]
 
@@ -61,29 +86,32 @@ ArxivOpt = Annotated[
 ]
 
 
-def store_path(ctx: typer.Context) -> Path:
-    from readlist.store import default_path
-
-    root = ctx.find_root()
-    return root.obj if root.obj is not None else default_path()
-
-
-def read_store(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    from readlist.store import open_store
-
-    return open_store(store_path(ctx))
+def db(ctx: typer.Context) -> Optional[Path]:
+    """The store named by `--db`; None for the default (`READLIST_DB`, else the data dir)."""
+    path = ctx.find_root().obj
+    return path if isinstance(path, Path) else None
 
 
-def write_store(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    from readlist.store import open_store
+def write_store(ctx: typer.Context) -> "AbstractContextManager[Store]":
+    """The store, locked for writing, for `import` (which works on the store itself)."""
+    from readlist.services.session import writing
 
-    return open_store(store_path(ctx), write=True)
+    return writing(db(ctx))
 
 
 def now() -> str:
     from readlist.clock import now_iso
 
     return now_iso()
+
+
+def output_format(as_json: bool = False, keys_only: bool = False, markdown: bool = False) -> "Format":
+    """What `emit` prints: the first of --json, --keys, --markdown given, else the human form."""
+    if as_json:
+        return "json"
+    if keys_only:
+        return "keys"
+    return "markdown" if markdown else "human"
 
 
 def keys_from(keys: list[str]) -> list[str]:
@@ -97,12 +125,6 @@ def keys_from(keys: list[str]) -> list[str]:
     if not result:
         raise InvalidInput("no keys given")
     return result
-
-
-def print_json(data: Any) -> None:
-    from readlist.exporters import dumps
-
-    sys.stdout.write(dumps(data))
 
 
 def parse_date(value: Optional[str], option: str) -> Optional[date]:
@@ -124,67 +146,34 @@ def make_selection(
     reverse: bool = False,
     limit: Optional[int] = None,
 ) -> "Selection":
-    from readlist.services import SORTS, Selection
+    from readlist.services.library import Selection, check_selection
 
-    if sort not in SORTS:
-        raise InvalidInput(f"unknown sort {sort!r}; use one of: {', '.join(SORTS)}")
-    if limit is not None and limit < 0:
-        raise InvalidInput("--limit must be 0 or more")
-    return Selection(
-        topic=topic,
-        since=parse_date(since, "--since"),
-        until=parse_date(until, "--until"),
-        tags=tags or [],
-        status=status,
-        sort=sort,
-        reverse=reverse,
-        limit=limit,
+    return check_selection(
+        Selection(
+            topic=topic,
+            since=parse_date(since, "--since"),
+            until=parse_date(until, "--until"),
+            tags=tags or [],
+            status=status,
+            sort=sort,
+            reverse=reverse,
+            limit=limit,
+        )
     )
 
 
-#: A table longer than this helps nobody and takes seconds to draw; scripts use --keys/--json.
-TABLE_ROWS = 100
+def confirmer(yes: bool) -> Callable[[str], None]:
+    """A `confirm(question)` for a use case: passes with --yes, else asks in a terminal."""
 
+    def ask(question: str) -> None:
+        if yes:
+            return
+        if not sys.stdin.isatty():
+            raise Cancelled("not confirmed: stdin is not a terminal; add --yes to go ahead")
+        if not typer.confirm(question, default=False):
+            raise Cancelled("cancelled; nothing was changed")
 
-def show_entries(
-    entries: list[Any], keys_only: bool, as_json: bool, highlights: Any = None, limited: bool = False
-) -> None:
-    """Keys, JSON, or a table (at most `TABLE_ROWS` rows unless the user chose a --limit)."""
-    if keys_only:
-        sys.stdout.write("".join(f"{e.key}\n" for e in entries))
-    elif as_json:
-        from readlist.exporters import to_json
-
-        sys.stdout.write(to_json(entries))
-    else:
-        from readlist import render
-        from readlist.venues import publication_year
-
-        shown = entries if limited else entries[:TABLE_ROWS]
-        render.print_entries(shown, publication_year, highlights=highlights)
-        if len(shown) < len(entries):
-            render.message(f"Showing {len(shown)} of {len(entries)}; --limit N shows more, --keys or --json all.")
-
-
-def report_entries(entries: list[Any], as_json: bool, line: Any) -> None:
-    if as_json:
-        from readlist.exporters import entry_json
-
-        print_json([entry_json(e) for e in entries])
-        return
-    from readlist import render
-
-    for entry in entries:
-        render.message(line(entry))
-
-
-def confirm(question: str, yes: bool) -> None:
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise Cancelled("not confirmed: stdin is not a terminal; add --yes to go ahead")
-    if not typer.confirm(question, default=False):
-        raise Cancelled("cancelled; nothing was changed")
+    return ask
 
 
 def fields_from(
@@ -196,7 +185,7 @@ def fields_from(
     url: Optional[str],
     arxiv: Optional[str],
 ) -> "Fields":
-    from readlist.services import Fields, split_authors
+    from readlist.services.library import Fields, split_authors
 
     return Fields(
         title=title,

@@ -7,44 +7,43 @@ from typing import Annotated, Optional
 
 import typer
 
+from readlist.choices import STATUSES, one_of
 from readlist.cli.common import (
     AbstractOpt,
     ArxivOpt,
     AuthorOpt,
     JsonOption,
+    KeyArg,
     KeysArg,
+    PriorityOption,
     TagsOpt,
     TitleOpt,
     UrlOpt,
     VenueOpt,
     YearOpt,
-    confirm,
+    confirmer,
+    db,
     fields_from,
     keys_from,
-    now,
-    print_json,
-    report_entries,
-    write_store,
+    output_format,
 )
 from readlist.errors import Cancelled, InvalidInput
 
 
 def tag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption = False) -> None:
     """Add tags to entries (lower case, spaces become hyphens)."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import curate
 
-    with write_store(ctx) as store:
-        entries = services.add_tags(store, keys_from(keys), tags)
-    report_entries(entries, as_json, lambda e: f"{e.key}: {', '.join(e.tags)}")
+    emit(curate.tag(db(ctx), keys_from(keys), tags), output_format(as_json))
 
 
 def untag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption = False) -> None:
     """Remove tags from entries."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import curate
 
-    with write_store(ctx) as store:
-        entries = services.remove_tags(store, keys_from(keys), tags)
-    report_entries(entries, as_json, lambda e: f"{e.key}: {', '.join(e.tags) or '(no tags)'}")
+    emit(curate.untag(db(ctx), keys_from(keys), tags), output_format(as_json))
 
 
 def _edit_text() -> str:
@@ -76,7 +75,7 @@ def _edit_text() -> str:
 
 def note(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(metavar="KEY", help="The entry's citation key.", show_default=False)],
+    key: KeyArg,
     text: Annotated[
         Optional[str], typer.Argument(metavar="TEXT", help="The note; without it $EDITOR opens.", show_default=False)
     ] = None,
@@ -87,46 +86,29 @@ def note(
     as_json: JsonOption = False,
 ) -> None:
     """Append a dated note to an entry's annotation log (or --delete one)."""
-    from readlist import render, services
+    from readlist.output.emit import emit
+    from readlist.services import curate
 
     if delete is not None:
         if text is not None:
             raise InvalidInput("give either a note text or --delete, not both")
-        with write_store(ctx) as store:
-            entry = services.resolve(store, key)
-            if 1 <= delete <= len(entry.notes):
-                confirm(f"Delete note {delete} of {entry.key} ({entry.notes[delete - 1].text[:60]!r})?", yes)
-            entry, _removed = services.delete_note(store, key, delete)
-        render.message(f"Deleted note {delete} of {entry.key}.")
+        emit(curate.delete_note(db(ctx), key, delete, confirmer(yes)))
         return
-    if text is None:
-        text = _edit_text()
-    with write_store(ctx) as store:
-        entry, added = services.add_note(store, key, text, now())
-    if as_json:
-        print_json({"key": entry.key, "number": len(entry.notes), "at": added.at, "text": added.text})
-    else:
-        render.message(f"Noted on {entry.key} (note {len(entry.notes)}).")
+    emit(curate.note(db(ctx), key, text if text is not None else _edit_text()), output_format(as_json))
 
 
 def status(
     ctx: typer.Context,
     args: Annotated[
         list[str],
-        typer.Argument(
-            metavar="KEY... STATE",
-            help="Keys, then the state: unread, queued, reading, read or skipped.",
-            show_default=False,
-        ),
+        typer.Argument(metavar="KEY... STATE", help=f"Keys, then the state: {one_of(STATUSES)}.", show_default=False),
     ],
-    priority: Annotated[
-        Optional[int], typer.Option("--priority", "-p", metavar="1-5", help="1 (most urgent) to 5.")
-    ] = None,
+    priority: PriorityOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Set the reading status (and priority) of entries; each change is logged."""
-    from readlist import services
-    from readlist.models import STATUSES
+    from readlist.output.emit import emit
+    from readlist.services import curate
 
     if args[-1] in STATUSES:
         keys, state = args[:-1], args[-1]
@@ -134,11 +116,7 @@ def status(
         keys, state = args, None
     else:
         raise InvalidInput(f"the last argument must be a status: {', '.join(STATUSES)} (got {args[-1]!r})")
-    with write_store(ctx) as store:
-        entries = services.set_status(store, keys_from(keys), state, now(), priority)
-    report_entries(
-        entries, as_json, lambda e: f"{e.key}: {e.status}" + (f", priority {e.priority}" if e.priority else "")
-    )
+    emit(curate.status(db(ctx), keys_from(keys), state, priority), output_format(as_json))
 
 
 def add(
@@ -151,14 +129,13 @@ def add(
     url: UrlOpt = None,
     arxiv: ArxivOpt = None,
     tag: Annotated[Optional[list[str]], typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).")] = None,
-    priority: Annotated[
-        Optional[int], typer.Option("--priority", "-p", metavar="1-5", help="1 (most urgent) to 5.")
-    ] = None,
+    priority: PriorityOption = None,
     force: Annotated[bool, typer.Option("--force", help="Add even if the paper is already in the list.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Add a paper by hand; with no options in a terminal, asks for the fields."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import curate
 
     if title is None and sys.stdin.isatty():
         title = typer.prompt("Title")
@@ -171,14 +148,7 @@ def add(
         arxiv = typer.prompt("arXiv id", default="", show_default=False) or None
         url = typer.prompt("URL", default="", show_default=False) or None
     fields = fields_from(title, author, year, venue, abstract, url, arxiv)
-    with write_store(ctx) as store:
-        entry = services.add_entry(store, fields, tag or [], now(), priority=priority, force=force)
-    if as_json:
-        from readlist.exporters import entry_json
-
-        print_json(entry_json(entry))
-    else:
-        typer.echo(entry.key)
+    emit(curate.add(db(ctx), fields, tag or [], priority=priority, force=force), output_format(as_json))
 
 
 def edit(
@@ -196,11 +166,11 @@ def edit(
     as_json: JsonOption = False,
 ) -> None:
     """Fix an entry's metadata; later imports never overwrite what you set here."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import curate
 
-    with write_store(ctx) as store:
-        entry = services.edit_entry(store, key, fields_from(title, author, year, venue, abstract, url, arxiv), now())
-    report_entries([entry], as_json, lambda e: f"Updated {e.key}.")
+    fields = fields_from(title, author, year, venue, abstract, url, arxiv)
+    emit(curate.edit(db(ctx), key, fields), output_format(as_json))
 
 
 def rm(
@@ -210,18 +180,7 @@ def rm(
     as_json: JsonOption = False,
 ) -> None:
     """Remove entries (asks first)."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import curate
 
-    wanted = keys_from(keys)
-    with write_store(ctx) as store:
-        entries = services.resolve_all(store, wanted)
-        confirm(
-            f"Remove {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}: {', '.join(e.key for e in entries)}?",
-            yes,
-        )
-        removed = services.remove_entries(store, [e.key for e in entries], now())
-    report_entries(removed, as_json, lambda e: f"Removed {e.key}: {e.title}")
-    if not as_json:
-        from readlist import render
-
-        render.message("Imports will skip them from now on; `readlist add` brings a paper back.")
+    emit(curate.rm(db(ctx), keys_from(keys), confirmer(yes)), output_format(as_json))

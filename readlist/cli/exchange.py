@@ -1,12 +1,12 @@
 """Commands that move papers in and out: import, export, cite."""
 
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from readlist.choices import EXPORT_FORMATS, PROFILE_USES, one_of
 from readlist.cli.common import (
     JsonOption,
     KeysArg,
@@ -15,14 +15,12 @@ from readlist.cli.common import (
     TagFilter,
     TopicFilter,
     UntilFilter,
+    db,
     keys_from,
     make_selection,
     now,
-    read_store,
-    store_path,
     write_store,
 )
-from readlist.errors import InvalidInput
 from readlist.readers import FORMAT_NAMES
 
 
@@ -56,8 +54,9 @@ def import_(
     Each file's format is recognised by its content: a digest's copied or hand-written text, the
     blog's Markdown source, a saved web page, or BibTeX.
     """
-    from readlist import ingest, render
-    from readlist.exporters import dumps
+    from readlist import ingest
+    from readlist.output import render
+    from readlist.output.shapes import dumps
     from readlist.services import normalise_tag
 
     tags = [normalise_tag(t) for t in tag or []]
@@ -100,40 +99,27 @@ def export(
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="bibtex, json, csv or markdown.")
-    ] = "bibtex",
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=f"{one_of(EXPORT_FORMATS)}.")
+    ] = EXPORT_FORMATS[0],
     profile: Annotated[
         str,
         typer.Option(
-            "--profile", metavar="PROFILE", help="bibtex (ASCII, any BibTeX style) or biblatex (UTF-8, biber)."
+            "--profile",
+            metavar="PROFILE",
+            help=one_of([f"{name} ({use})" for name, use in PROFILE_USES.items()]) + ".",
         ),
-    ] = "bibtex",
+    ] = next(iter(PROFILE_USES)),
     keep_comments: Annotated[
         bool, typer.Option("--keep-comments", help="Put the arXiv comment line into `annote`.")
     ] = False,
 ) -> None:
     """Export entries as BibTeX (default), JSON, CSV or Markdown."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import export as use_case
 
     selection = make_selection(topic, since, until, tag, status, sort="key")
-    with read_store(ctx) as store:
-        entries = services.resolve_all(store, keys_from(keys)) if keys else store.entries()
-    del store  # the parsed file is not needed while the export is built: free it
-    chosen = services.select(entries, selection)
-    text, warnings = services.export_text(chosen, fmt, profile, keep_comments)
-    from readlist import render
-
-    if not chosen:
-        if output is not None:  # a typo in a filter must not empty a bibliography
-            raise InvalidInput(f"no entries match; {output} was left as it was")
-        render.message("No entries match; the export is empty.")
-    for warning in warnings:
-        render.message(f"Warning: {warning}")
-    if output is None:
-        sys.stdout.write(text)
-        return
-    services.write_output(output, text, store_path=store_path(ctx))
-    render.message(f"Wrote {len(chosen)} entr{'y' if len(chosen) == 1 else 'ies'} to {output}.")
+    wanted = keys_from(keys) if keys else None
+    emit(use_case.export(db(ctx), wanted, selection, fmt, profile, keep_comments, output))
 
 
 def cite(
@@ -145,13 +131,7 @@ def cite(
     ] = "cite",
 ) -> None:
     """Print \\cite{a,b} for pasting into LaTeX."""
-    from readlist import services
+    from readlist.output.emit import emit
+    from readlist.services import export as use_case
 
-    with read_store(ctx) as store:
-        entries = services.resolve_all(store, keys_from(keys))
-    command = command.removeprefix("\\")
-    if not re.fullmatch(r"[A-Za-z]+\*?", command):
-        raise InvalidInput(f"{command} is not a LaTeX command name (like cite, citep or textcite)")
-    typer.echo(f"\\{command}{{{','.join(e.key for e in entries)}}}")
-    if bib:
-        typer.echo(services.export_text(entries, "bibtex", "bibtex", False)[0], nl=False)
+    emit(use_case.cite(db(ctx), keys_from(keys), command, bib))

@@ -191,7 +191,7 @@ def _authors(line: str) -> list[str]:
     """Names without affiliation markers, TeX accents as letters."""
     line = _AFFILIATIONS.sub("", line)
     if "\\" in line or "{" in line:
-        from readlist.latex_unicode import decode_latex
+        from readlist.bib.latex_unicode import decode_latex
 
         with contextlib.suppress(IndexError, KeyError, ValueError, RecursionError):
             line = decode_latex(line)  # on failure kept as written: a name is better with its TeX than lost

@@ -19,7 +19,7 @@ def sniff(text: str) -> bool:
 
 def read(text: str, file: str) -> ReadResult:
     """The usable entries of a .bib file; each broken block or bad field is a problem at its line."""
-    from readlist.bibtex import parse_bibtex
+    from readlist.bib.read import parse_bibtex
 
     entries, problems = parse_bibtex(text, file)
     usable = _usable(entries, file, problems)

@@ -1,4 +1,6 @@
-"""Use cases: what each command does to the store, free of argument parsing and printing."""
+"""The rules the use cases share, over an open `Store` or a list of entries: keys, selection,
+tags, notes, status, the journal, add, edit and rm. `browse`, `curate` and `export` open the
+store and call these; tests call them on a store or on plain entries."""
 
 from __future__ import annotations
 
@@ -7,16 +9,15 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from readlist import textnorm
+from readlist.choices import LEAST_URGENT, MOST_URGENT, SORTS
 from readlist.errors import InvalidInput, NotFound, StoreError
-from readlist.models import EDITABLE_FIELDS, STATUSES, Entry, Event, Note
+from readlist.models import EDITABLE_FIELDS, STATUSES, Entry, Event, JournalLine, Note
 from readlist.store import Store
 
 _SORTABLE = re.compile(r"[^\w\s]|\\[a-z]+")
-SORTS = ("date", "added", "title", "key", "year", "priority", "status")
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I)
 
 
@@ -28,8 +29,9 @@ def resolve(store: Store, key: str) -> Entry:
         return entry
     keys = store.keys()
     folded = {k.casefold(): k for k in keys}
-    if key.casefold() in folded:
-        return store.get(folded[key.casefold()])  # type: ignore[return-value]
+    found = store.get(folded[key.casefold()]) if key.casefold() in folded else None
+    if found is not None:
+        return found
     close = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise NotFound(f"no entry with key '{key}'{hint}")
@@ -61,7 +63,7 @@ class Selection:
 
 
 def _sort_key(sort: str) -> Callable[[Entry], Any]:
-    from readlist.venues import publication_year
+    from readlist.bib.venues import publication_year
 
     keys: dict[str, Callable[[Entry], Any]] = {
         "date": lambda e: e.last_date or e.added[:10],
@@ -69,16 +71,30 @@ def _sort_key(sort: str) -> Callable[[Entry], Any]:
         "title": lambda e: _SORTABLE.sub("", textnorm.fold(e.title)),  # "$\ell_1$ ..." sorts as "ell1"
         "key": lambda e: e.key.casefold(),
         "year": lambda e: publication_year(e) or 0,
-        "priority": lambda e: -(e.priority or 6),
+        "priority": lambda e: -(e.priority or LEAST_URGENT + 1),
         "status": lambda e: STATUSES.index(e.status),
     }
     return keys[sort]
 
 
+def check_selection(sel: Selection) -> Selection:
+    """Refuse a selection no entry can be chosen by, before the store is read."""
+    if sel.sort not in SORTS:
+        raise InvalidInput(f"unknown sort {sel.sort!r}; use one of: {', '.join(SORTS)}")
+    check_limit(sel.limit)
+    return sel
+
+
+def check_limit(limit: int | None) -> int | None:
+    if limit is not None and limit < 0:
+        raise InvalidInput("--limit must be 0 or more")
+    return limit
+
+
 def select(entries: list[Entry], sel: Selection) -> list[Entry]:
     if sel.status is not None:
         check_status(sel.status)
-    wanted_tags = [textnorm.fold(normalise_tag(t)) for t in sel.tags]
+    wanted_tags = {textnorm.tag_key(normalise_tag(t)) for t in sel.tags}
     topic = textnorm.fold(sel.topic) if sel.topic else None
     since = sel.since.isoformat() if sel.since else None
     until = sel.until.isoformat() if sel.until else None
@@ -86,7 +102,7 @@ def select(entries: list[Entry], sel: Selection) -> list[Entry]:
     for entry in entries:
         if sel.status and entry.status != sel.status:
             continue
-        if wanted_tags and not all(t in [textnorm.fold(x) for x in entry.tags] for t in wanted_tags):
+        if wanted_tags and not wanted_tags <= {textnorm.tag_key(x) for x in entry.tags}:
             continue
         if topic and not any(topic in textnorm.fold(t) for t in entry.topics):
             continue
@@ -112,30 +128,44 @@ def normalise_tag(tag: str) -> str:
     return normal
 
 
+def _by_key(tags: Iterable[str]) -> dict[str, str]:
+    """Tags by `textnorm.tag_key`, the first spelling of each kept."""
+    result: dict[str, str] = {}
+    for tag in tags:
+        result.setdefault(textnorm.tag_key(tag), tag)
+    return result
+
+
 def add_tags(store: Store, keys: list[str], tags: list[str]) -> list[Entry]:
-    wanted = [normalise_tag(t) for t in tags]
+    """Add tags an entry does not have yet (by `tag_key`: `cafe` does not add a second `café`)."""
+    wanted = _by_key(normalise_tag(t) for t in tags)
     entries = resolve_all(store, keys)
     for entry in entries:
-        entry.tags.extend(t for t in dict.fromkeys(wanted) if t not in entry.tags)
+        present = _by_key(entry.tags)
+        entry.tags.extend(tag for key, tag in wanted.items() if key not in present)
     store.save(entries)
     return entries
 
 
 def remove_tags(store: Store, keys: list[str], tags: list[str]) -> list[Entry]:
-    unwanted = {normalise_tag(t) for t in tags}
+    """Remove tags by `tag_key`: `untag -t cafe` removes `café`."""
+    unwanted = set(_by_key(normalise_tag(t) for t in tags))
     entries = resolve_all(store, keys)
     for entry in entries:
-        entry.tags = [t for t in entry.tags if t not in unwanted]
+        entry.tags = [t for t in entry.tags if textnorm.tag_key(t) not in unwanted]
     store.save(entries)
     return entries
 
 
 def tag_counts(entries: list[Entry]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
+    """Each tag (one row per `tag_key`, under its most used spelling) and how many entries carry it."""
+    spellings: dict[str, dict[str, int]] = {}
     for entry in entries:
-        for tag in entry.tags:
-            counts[tag] = counts.get(tag, 0) + 1
-    return sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
+        for key, tag in _by_key(entry.tags).items():
+            forms = spellings.setdefault(key, {})
+            forms[tag] = forms.get(tag, 0) + 1
+    counts = [(min(forms, key=lambda t: (-forms[t], t)), sum(forms.values())) for forms in spellings.values()]
+    return sorted(counts, key=lambda tc: (-tc[1], tc[0]))
 
 
 # -- notes and status ------------------------------------------------------------------------
@@ -165,8 +195,8 @@ def check_status(state: str) -> str:
 
 
 def check_priority(priority: int | None) -> int | None:
-    if priority is not None and not 1 <= priority <= 5:
-        raise InvalidInput(f"priority must be 1 (most urgent) to 5, not {priority}")
+    if priority is not None and not MOST_URGENT <= priority <= LEAST_URGENT:
+        raise InvalidInput(f"priority must be {MOST_URGENT} (most urgent) to {LEAST_URGENT}, not {priority}")
     return priority
 
 
@@ -196,19 +226,10 @@ def next_queued(entries: list[Entry]) -> Entry | None:
         return _instant(times[-1] if times else entry.added)
 
     queued = [e for e in entries if e.status == "queued"]
-    return min(queued, key=lambda e: (e.priority or 6, queued_at(e), e.key), default=None)
+    return min(queued, key=lambda e: (e.priority or LEAST_URGENT + 1, queued_at(e), e.key), default=None)
 
 
 # -- the journal -----------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class JournalLine:
-    at: datetime  # in the viewer's local time zone
-    key: str
-    title: str
-    kind: str  # "note" or an Event kind
-    text: str
-
-
 def _instant(stamp: str) -> str:
     """A sortable UTC form of an ISO stamp written with any offset."""
     return datetime.fromisoformat(stamp).astimezone(UTC).isoformat()
@@ -222,13 +243,13 @@ def journal(
     keys: list[str] | None = None,
 ) -> list[JournalLine]:
     """Notes and status changes across entries, newest first, days in local time."""
-    wanted_tags = [normalise_tag(t) for t in tags or []]
+    wanted_tags = {textnorm.tag_key(normalise_tag(t)) for t in tags or []}
     wanted_keys = {k.casefold() for k in keys or []}
     lines = []
     for entry in entries:
         if wanted_keys and entry.key.casefold() not in wanted_keys:
             continue
-        if wanted_tags and not all(t in entry.tags for t in wanted_tags):
+        if wanted_tags and not wanted_tags <= {textnorm.tag_key(t) for t in entry.tags}:
             continue
         stamped = [(n.at, "note", n.text) for n in entry.notes]
         stamped += [(e.at, e.kind, e.text) for e in entry.log]
@@ -320,7 +341,7 @@ def add_entry(
     for name, value in fields.given().items():
         setattr(entry, name, value)
     entry.edited = list(fields.given())
-    entry.tags = list(dict.fromkeys(wanted_tags))
+    entry.tags = list(_by_key(wanted_tags).values())
     if entry.arxiv and not entry.url:
         entry.url = f"https://arxiv.org/abs/{entry.arxiv}"
     entry.key = assign_key(entry, {e.key.casefold() for e in existing})
@@ -353,46 +374,3 @@ def remove_entries(store: Store, keys: list[str], now: str) -> list[Entry]:
     entries = resolve_all(store, keys)
     store.remove([e.key for e in entries], now)
     return entries
-
-
-# -- export ----------------------------------------------------------------------------------
-EXPORT_FORMATS = ("bibtex", "json", "csv", "markdown")
-BIBTEX_PROFILES = ("bibtex", "biblatex")
-
-
-def export_text(entries: list[Entry], fmt: str, profile: str, keep_comments: bool) -> tuple[str, list[str]]:
-    """The selection in one of `EXPORT_FORMATS`, and what it could not carry as it is.
-
-    BibTeX output has checked itself; its warnings name entries without a year and letters
-    the ASCII profile had to simplify.
-    """
-    if fmt not in EXPORT_FORMATS:
-        raise InvalidInput(f"unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
-    if profile not in BIBTEX_PROFILES:
-        raise InvalidInput(f"unknown profile {profile!r}; use one of: {', '.join(BIBTEX_PROFILES)}")
-    entries = sorted(entries, key=lambda e: e.key.casefold())
-    if fmt == "bibtex":
-        from readlist.bibtex import export_bibtex_with_warnings
-
-        return export_bibtex_with_warnings(entries, profile=profile, keep_comments=keep_comments)
-    from readlist import exporters
-
-    writer = {"json": exporters.to_json, "csv": exporters.to_csv, "markdown": exporters.to_markdown}[fmt]
-    return writer(entries), []
-
-
-def write_output(path: Path, text: str, store_path: Path | None = None) -> None:
-    """Write an export atomically; never over the store (or its lock), whatever the path."""
-    from readlist.fsutil import write_atomically
-
-    if store_path is not None:
-        target = path.expanduser().resolve()
-        store = store_path.expanduser().resolve()
-        if target in (store, store.with_name(store.name + ".lock")):
-            raise InvalidInput(f"{path} is the reading list's own store; choose another output file")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"{path}: cannot write (no directory {path.parent})")
-    try:
-        write_atomically(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot write ({exc.strerror})") from exc

@@ -6,21 +6,19 @@ so `[bold]` prints literally and no control sequence reaches the terminal.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import groupby
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from readlist.models import Entry, ImportReport
+from readlist.models import Entry, ImportReport, JournalLine
 from readlist.names import parse_name
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from readlist.output.text import printable
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -30,7 +28,7 @@ STATUS_STYLE = {"unread": "dim", "queued": "cyan", "reading": "yellow", "read": 
 
 def safe(text: str | None) -> Text:
     """Text with control characters (ESC and friends) removed and no markup interpreted."""
-    return Text(_CONTROL.sub("", text or ""))
+    return Text(printable(text or ""))
 
 
 def _family(author: str) -> str:
@@ -109,11 +107,15 @@ def entries_table(
     return table
 
 
-def print_entries(entries: list[Entry], year_of: Callable[[Entry], int | None], **kwargs: object) -> None:
+def print_entries(
+    entries: list[Entry],
+    year_of: Callable[[Entry], int | None],
+    highlights: dict[str, dict[str, list[tuple[int, int]]]] | None = None,
+) -> None:
     if not entries:
         err.print("No entries match.")
         return
-    out.print(entries_table(entries, year_of, width=out.width, **kwargs))  # type: ignore[arg-type]
+    out.print(entries_table(entries, year_of, highlights=highlights, width=out.width))
 
 
 def entry_panel(entry: Entry, year: int | None) -> Panel:
@@ -137,7 +139,7 @@ def entry_panel(entry: Entry, year: int | None) -> Panel:
     for sighting in sorted(entry.sightings, key=lambda s: s.recency(), reverse=True):
         facts.add_row("seen", safe(f"{sighting.date}  {sighting.topic}  ({sighting.file}:{sighting.line})"))
     facts.add_row("added", safe(entry.added))
-    parts: list[object] = [facts]
+    parts: list[RenderableType] = [facts]
     if entry.abstract:
         parts += [Text(""), safe(entry.abstract)]
     if entry.notes:
@@ -149,7 +151,7 @@ def entry_panel(entry: Entry, year: int | None) -> Panel:
     if entry.log:
         parts += [Text(""), Text("history", style="bold cyan")]
         parts += [Text(f"{event.at}  {event.kind}: ", style="dim") + safe(event.text) for event in entry.log]
-    return Panel(Group(*parts), title=safe(entry.title), subtitle=safe(entry.key), title_align="left")  # type: ignore[arg-type]
+    return Panel(Group(*parts), title=safe(entry.title), subtitle=safe(entry.key), title_align="left")
 
 
 def import_summary(report: ImportReport) -> None:
@@ -190,7 +192,7 @@ def tags_table(counts: list[tuple[str, int]]) -> None:
     out.print(table)
 
 
-def journal(lines: list) -> None:  # type: ignore[type-arg]
+def journal(lines: list[JournalLine]) -> None:
     if not lines:
         err.print("The journal is empty.")
         return

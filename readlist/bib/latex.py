@@ -13,13 +13,12 @@ import unicodedata
 from itertools import count
 from typing import NamedTuple
 
-from readlist.latex_unicode import (
+from readlist.bib.latex_unicode import (
     COMMAND,
     ESCAPED_SPECIALS,
     LETTER_ACCENTS,
     MATH_COMMANDS,
     PLAIN_SPECIAL,
-    PROFILES,
     SYMBOL_ACCENTS,
     SYMBOL_COMMANDS,
     decode_latex,
@@ -27,9 +26,9 @@ from readlist.latex_unicode import (
     escape_specials,
     word_set,
 )
+from readlist.models import BIBTEX, Profile
 
 __all__ = [
-    "PROFILES",
     "decode_latex",
     "encode_unicode",
     "escape_text",
@@ -77,7 +76,7 @@ class _Piece(NamedTuple):
     value: str
 
 
-def escape_text(text: str, profile: str = "bibtex") -> str:
+def escape_text(text: str, profile: Profile = BIBTEX) -> str:
     """Steps 1-2 of §5 and §2: safe LaTeX with the case untouched (abstracts, names, venues)."""
     text = " ".join(text.split())
     if not PLAIN_SPECIAL.search(text):
@@ -85,7 +84,7 @@ def escape_text(text: str, profile: str = "bibtex") -> str:
     return encode_unicode("".join(_render(piece) for piece in _pieces(text)), profile)
 
 
-def protect_title(text: str, profile: str = "bibtex") -> str:
+def protect_title(text: str, profile: Profile = BIBTEX) -> str:
     """§5 steps 1-3: `escape_text` plus braces around each word whose case must survive."""
     text = " ".join(text.split())
     if not _STRUCTURE.search(text):

@@ -1,7 +1,7 @@
 """Citation keys (BIBTEX.md §3): computed once when a paper is added, then stored and never recomputed.
 
-Default style `scholar` is Google Scholar's shape with Better BibTeX's whole family name:
-`wei2022mvp`, `vanderlaak2023robustness`. Keys are plain ASCII so that every BibTeX
+Google Scholar's shape with Better BibTeX's whole family name: `wei2022mvp`,
+`vanderlaak2023robustness`. Keys are plain ASCII so that every BibTeX
 variant, biber and every editor's completion accept them.
 """
 
@@ -12,11 +12,8 @@ from collections.abc import Iterator
 from itertools import count, product
 from string import ascii_lowercase
 
-from readlist.latex_unicode import word_set
+from readlist.bib.latex_unicode import word_set
 from readlist.names import parse_authors
-
-STYLES = ("scholar", "bbt", "jabref")
-
 
 #: Better BibTeX's default skip words, also used for the first word of a corporate name.
 SKIP_WORDS = word_set(
@@ -33,24 +30,14 @@ _PART_LIMIT = 24
 _LATEX_COMMAND = re.compile(r"\\(?:[A-Za-z@]+|.)")
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _WORD_SPLIT = re.compile(r"[\s\-\u2010-\u2015/]+")
-_BBT_WORD_SPLIT = re.compile(r"\s+")
 
 
-def base_key(authors: list[str], year: int | None, title: str, style: str = "scholar") -> str:
-    """The key before disambiguation, e.g. `wei2022mvp` (scholar), `weiMVPMultimodalityguidedVisual2022`
-    (bbt) or `Wei2022` (jabref)."""
+def base_key(authors: list[str], year: int | None, title: str) -> str:
+    """The key before disambiguation: family name, year, first significant title word (`wei2022mvp`)."""
     year_text = str(year) if year is not None else ""
-    if style == "scholar":
-        words = _title_words(title, _WORD_SPLIT)
-        word = words[0].lower()[:_PART_LIMIT] if words else ""
-        return f"{_author_part(authors).lower()[:_PART_LIMIT]}{year_text}{word}"
-    if style == "bbt":
-        words = _title_words(title, _BBT_WORD_SPLIT)[:3]
-        short = "".join(word[:1].upper() + word[1:] for word in words)
-        return f"{_author_part(authors).lower()}{short}{year_text}"
-    if style == "jabref":
-        return f"{_author_part(authors)}{year_text}"
-    raise ValueError(f"unknown key style {style!r}; choose one of {', '.join(STYLES)}")
+    words = _title_words(title)
+    word = words[0].lower()[:_PART_LIMIT] if words else ""
+    return f"{_author_part(authors).lower()[:_PART_LIMIT]}{year_text}{word}"
 
 
 def unique_key(base: str, taken: set[str]) -> str:
@@ -88,9 +75,9 @@ def _author_part(authors: list[str]) -> str:
     return family or "anon"
 
 
-def _title_words(title: str, separator: re.Pattern[str]) -> list[str]:
+def _title_words(title: str) -> list[str]:
     """Title words in ASCII without punctuation, skipping 1-letter words and skip words."""
-    words = (_NON_ALNUM.sub("", w) for w in separator.split(ascii_fold(_strip_latex(title))))
+    words = (_NON_ALNUM.sub("", w) for w in _WORD_SPLIT.split(ascii_fold(_strip_latex(title))))
     return [w for w in words if len(w) > 1 and w.lower() not in SKIP_WORDS]
 
 

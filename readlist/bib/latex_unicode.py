@@ -12,11 +12,11 @@ import unicodedata
 from functools import cache
 from typing import TYPE_CHECKING
 
+from readlist.models import BIBTEX, Profile
+
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
     from pylatexenc.latexencode import UnicodeToLatexEncoder
-
-PROFILES = ("bibtex", "biblatex")
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -96,13 +96,11 @@ PLAIN_SPECIAL = re.compile(r"[&%#_$~^<>\\{}]")
 _DECODE_NEEDED = re.compile(r"[\\{}$~-]|''|``|!`|\?`")
 
 
-def encode_unicode(text: str, profile: str = "bibtex") -> str:
+def encode_unicode(text: str, profile: Profile = BIBTEX) -> str:
     """Non-ASCII -> LaTeX per profile: `bibtex` is pure ASCII, `biblatex` keeps letters."""
     if text.isascii():
         return text
-    if profile not in PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
-    table = _ENCODINGS[profile]
+    table = _ENCODINGS[profile.keep_letters]
     # Only the non-ASCII runs are looked up: `str.translate` over a whole abstract with one
     # dash in it would consult the table for every character (50 us a 1,300-character text).
     return _NON_ASCII_RUN.sub(
@@ -243,7 +241,7 @@ def _latex_encoder() -> UnicodeToLatexEncoder:
     )
 
 
-_ENCODINGS = {"bibtex": _CharEncoding(keep_letters=False), "biblatex": _CharEncoding(keep_letters=True)}
+_ENCODINGS = {keep: _CharEncoding(keep_letters=keep) for keep in (False, True)}
 
 
 def decode_latex(text: str, keep_groups: bool = False) -> str:

@@ -1,6 +1,7 @@
-"""Plain-text forms of entries: the `--json` contract, CSV and a Markdown reading list.
+"""Every machine-readable shape readlist writes: the `--json` contract, CSV and Markdown.
 
-Pure functions over `Entry`; BibTeX lives in `bibtex`.
+Pure functions over `readlist.models`; `json_of` gives the JSON of each command's result.
+BibTeX lives in `readlist.bib`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,20 @@ import csv
 import io
 from typing import Any
 
-from readlist.models import Entry
+from readlist.bib.venues import publication_year
+from readlist.models import (
+    Added,
+    Changed,
+    Entry,
+    EntryList,
+    Journal,
+    JournalLine,
+    NextUp,
+    Noted,
+    Result,
+    Shown,
+    TagCounts,
+)
 
 #: The keys of every entry object in `--json` output, in order. Adding a key is a compatible
 #: change; renaming or removing one is not (tests pin this list).
@@ -52,7 +66,6 @@ CSV_COLUMNS = (
 
 def entry_json(entry: Entry) -> dict[str, Any]:
     """An entry as `--json` prints it: the stored fields of `JSON_KEYS` plus derived ones."""
-    from readlist.venues import publication_year
 
     stored = entry.to_dict()
     derived = {"year": publication_year(entry), "topics": entry.topics, "dates": entry.dates}
@@ -90,7 +103,6 @@ def md_inline(text: str) -> str:
 
 def to_markdown(entries: list[Entry]) -> str:
     """A reading list for a lab notebook: one section a paper, with its notes."""
-    from readlist.venues import publication_year
 
     lines = ["# Reading list", ""]
     for entry in entries:
@@ -117,7 +129,7 @@ def to_markdown(entries: list[Entry]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def journal_to_markdown(lines: list[Any]) -> str:
+def journal_to_markdown(lines: list[JournalLine]) -> str:
     """`readlist log --markdown`: one heading a day, one bullet a note or change."""
     from itertools import groupby
 
@@ -129,8 +141,27 @@ def journal_to_markdown(lines: list[Any]) -> str:
     return "\n".join(chunks).rstrip("\n") + "\n" if chunks else ""
 
 
-def journal_json(lines: list[Any]) -> list[dict[str, str]]:
+def journal_json(lines: list[JournalLine]) -> list[dict[str, str]]:
     return [
         {"at": line.at.isoformat(), "key": line.key, "title": line.title, "kind": line.kind, "text": line.text}
         for line in lines
     ]
+
+
+def json_of(result: Result) -> Any:
+    """The `--json` form of a command's result (README "JSON output")."""
+    if isinstance(result, EntryList):
+        return [entry_json(e) for e in result.entries]
+    if isinstance(result, Changed):
+        return [entry_json(e) for e in result.entries]
+    if isinstance(result, Shown | Added):
+        return entry_json(result.entry)
+    if isinstance(result, NextUp):
+        return entry_json(result.entry) if result.entry is not None else None
+    if isinstance(result, TagCounts):
+        return [{"tag": tag, "count": count} for tag, count in result.counts]
+    if isinstance(result, Journal):
+        return journal_json(result.lines)
+    if isinstance(result, Noted):
+        return {"key": result.key, "number": result.number, "at": result.note.at, "text": result.note.text}
+    raise TypeError(f"{type(result).__name__} has no JSON form")

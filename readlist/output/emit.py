@@ -1,0 +1,122 @@
+"""`emit(result, fmt)`: the one output call of every command.
+
+`fmt` is what the user asked for: `human` (tables, panels and short messages), `json` (the
+contract in README), `keys` (one key a line) or `markdown`. What a person reads goes through
+`render` (rich, imported only then); stdout carries the data, stderr the messages, so that
+stdout stays scriptable.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal
+
+from readlist.models import (
+    Added,
+    Changed,
+    Citation,
+    Entry,
+    EntryList,
+    Exported,
+    Journal,
+    NextUp,
+    Noted,
+    NoteDeleted,
+    Result,
+    Shown,
+    TagCounts,
+)
+from readlist.output.text import plural
+
+Format = Literal["human", "json", "keys", "markdown"]
+
+#: A table longer than this helps nobody and takes seconds to draw; scripts use --keys/--json.
+TABLE_ROWS = 100
+
+_CHANGED_LINE = {
+    "tag": lambda e: f"{e.key}: {', '.join(e.tags)}",
+    "untag": lambda e: f"{e.key}: {', '.join(e.tags) or '(no tags)'}",
+    "status": lambda e: f"{e.key}: {e.status}" + (f", priority {e.priority}" if e.priority else ""),
+    "edit": lambda e: f"Updated {e.key}.",
+    "rm": lambda e: f"Removed {e.key}: {e.title}",
+}
+
+
+def emit(result: Result, fmt: Format = "human") -> None:
+    """Print `result` as `fmt` asks; a format a result has no form in prints its human form."""
+    if fmt == "json" and not isinstance(result, Exported | Citation | NoteDeleted):
+        from readlist.output.shapes import dumps, json_of
+
+        _stdout(dumps(json_of(result)))
+    elif fmt == "keys" and isinstance(result, EntryList):
+        _stdout("".join(f"{e.key}\n" for e in result.entries))
+    elif fmt == "markdown" and isinstance(result, Journal):
+        from readlist.output.shapes import journal_to_markdown
+
+        _stdout(journal_to_markdown(result.lines))
+    else:
+        _human(result)
+
+
+def _human(result: Result) -> None:
+    if isinstance(result, Added):
+        _stdout(f"{result.entry.key}\n")
+        return
+    if isinstance(result, Exported):  # the text is the data, whatever the messages say
+        _exported(result)
+        return
+    if isinstance(result, Citation):
+        _stdout(f"{result.command}\n" + (result.bib or ""))
+        return
+    from readlist.output import render
+
+    if isinstance(result, EntryList):
+        shown = result.entries if result.limited else result.entries[:TABLE_ROWS]
+        render.print_entries(shown, _year, highlights=result.highlights)
+        if len(shown) < len(result.entries):
+            render.message(
+                f"Showing {len(shown)} of {len(result.entries)}; --limit N shows more, --keys or --json all."
+            )
+    elif isinstance(result, Shown):
+        render.out.print(render.entry_panel(result.entry, _year(result.entry)))
+    elif isinstance(result, NextUp):
+        if result.entry is None:
+            render.message("Nothing is queued. Queue a paper with: readlist status KEY queued")
+        else:
+            render.out.print(render.entry_panel(result.entry, _year(result.entry)))
+    elif isinstance(result, TagCounts):
+        render.tags_table(result.counts)
+    elif isinstance(result, Journal):
+        render.journal(result.lines)
+    elif isinstance(result, Changed):
+        for entry in result.entries:
+            render.message(_CHANGED_LINE[result.action](entry))
+        if result.action == "rm":
+            render.message("Imports will skip them from now on; `readlist add` brings a paper back.")
+    elif isinstance(result, Noted):
+        render.message(f"Noted on {result.key} (note {result.number}).")
+    elif isinstance(result, NoteDeleted):
+        render.message(f"Deleted note {result.number} of {result.key}.")
+
+
+def _exported(result: Exported) -> None:
+    from readlist.output import render
+
+    if not result.count:
+        render.message("No entries match; the export is empty.")
+    for warning in result.warnings:
+        render.message(f"Warning: {warning}")
+    if result.output is None:
+        _stdout(result.text)
+    else:
+        render.message(f"Wrote {plural(result.count, 'entry', 'entries')} to {result.output}.")
+
+
+def _year(entry: Entry) -> int | None:
+    from readlist.bib.venues import publication_year
+
+    return publication_year(entry)
+
+
+def _stdout(text: str) -> None:
+    sys.stdout.write(text)

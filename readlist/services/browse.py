@@ -1,0 +1,60 @@
+"""Use cases that read the list: list, show, search, tags, log, next."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from readlist.models import EntryList, Journal, NextUp, Shown, TagCounts
+from readlist.services import library
+from readlist.services.library import Selection
+from readlist.services.session import reading
+
+
+def list_entries(db: Path | None, selection: Selection) -> EntryList:
+    library.check_selection(selection)
+    with reading(db) as store:
+        entries = library.select(store.entries(), selection)
+    return EntryList(entries, limited=selection.limit is not None)
+
+
+def show(db: Path | None, key: str) -> Shown:
+    with reading(db) as store:
+        return Shown(library.resolve(store, key))
+
+
+def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
+    """Entries matching `query` (the language of `readlist.search`), best first."""
+    from readlist import search as engine
+    from readlist.bib.venues import publication_year
+
+    parsed = engine.parse_query(query)
+    library.check_limit(limit)
+    with reading(db) as store:
+        hits = engine.search(store.entries(where=engine.prefilter(parsed)), parsed, year_of=publication_year)
+    hits = hits[:limit] if limit is not None else hits
+    return EntryList(
+        [hit.entry for hit in hits], {hit.entry.key: hit.highlights for hit in hits}, limited=limit is not None
+    )
+
+
+def tags(db: Path | None) -> TagCounts:
+    with reading(db) as store:
+        return TagCounts(library.tag_counts(store.entries()))
+
+
+def log(
+    db: Path | None,
+    since: date | None = None,
+    until: date | None = None,
+    tags: list[str] | None = None,
+    keys: list[str] | None = None,
+) -> Journal:
+    with reading(db) as store:
+        wanted = [library.resolve(store, key).key for key in keys or []]
+        return Journal(library.journal(store.entries(), since, until, tags, wanted))
+
+
+def next_up(db: Path | None) -> NextUp:
+    with reading(db) as store:
+        return NextUp(library.next_queued(store.entries()))

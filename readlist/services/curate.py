@@ -1,0 +1,66 @@
+"""Use cases that change entries: tag, untag, note, status, add, edit, rm.
+
+Each opens the store for writing, changes it through `library` and reports what changed.
+`confirm` callbacks come from the CLI: they raise `Cancelled` when the answer is no.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from readlist.clock import now_iso
+from readlist.models import Added, Changed, Noted, NoteDeleted
+from readlist.output.text import plural
+from readlist.services import library
+from readlist.services.library import Fields
+from readlist.services.session import writing
+
+Confirm = Callable[[str], None]
+
+
+def tag(db: Path | None, keys: list[str], tags: list[str]) -> Changed:
+    with writing(db) as store:
+        return Changed("tag", library.add_tags(store, keys, tags))
+
+
+def untag(db: Path | None, keys: list[str], tags: list[str]) -> Changed:
+    with writing(db) as store:
+        return Changed("untag", library.remove_tags(store, keys, tags))
+
+
+def note(db: Path | None, key: str, text: str) -> Noted:
+    with writing(db) as store:
+        entry, added = library.add_note(store, key, text, now_iso())
+    return Noted(entry.key, len(entry.notes), added)
+
+
+def delete_note(db: Path | None, key: str, number: int, confirm: Confirm) -> NoteDeleted:
+    with writing(db) as store:
+        entry = library.resolve(store, key)
+        if 1 <= number <= len(entry.notes):
+            confirm(f"Delete note {number} of {entry.key} ({entry.notes[number - 1].text[:60]!r})?")
+        entry, _removed = library.delete_note(store, key, number)
+    return NoteDeleted(entry.key, number)
+
+
+def status(db: Path | None, keys: list[str], state: str | None, priority: int | None = None) -> Changed:
+    with writing(db) as store:
+        return Changed("status", library.set_status(store, keys, state, now_iso(), priority))
+
+
+def add(db: Path | None, fields: Fields, tags: list[str], priority: int | None = None, force: bool = False) -> Added:
+    with writing(db) as store:
+        return Added(library.add_entry(store, fields, tags, now_iso(), priority=priority, force=force))
+
+
+def edit(db: Path | None, key: str, fields: Fields) -> Changed:
+    with writing(db) as store:
+        return Changed("edit", [library.edit_entry(store, key, fields, now_iso())])
+
+
+def rm(db: Path | None, keys: list[str], confirm: Confirm) -> Changed:
+    with writing(db) as store:
+        entries = library.resolve_all(store, keys)
+        confirm(f"Remove {plural(len(entries), 'entry', 'entries')}: {', '.join(e.key for e in entries)}?")
+        return Changed("rm", library.remove_entries(store, [e.key for e in entries], now_iso()))

@@ -1,0 +1,103 @@
+"""Use cases that move entries out: export (BibTeX, JSON, CSV, Markdown) and cite."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from readlist.choices import EXPORT_FORMATS
+from readlist.errors import InvalidInput
+from readlist.models import BIBTEX, PROFILES, Citation, Entry, Exported, Profile
+from readlist.services import library
+from readlist.services.library import Selection
+from readlist.services.session import reading, store_path
+
+_LATEX_COMMAND = re.compile(r"[A-Za-z]+\*?")
+
+
+def export(
+    db: Path | None,
+    keys: list[str] | None,
+    selection: Selection,
+    fmt: str = "bibtex",
+    profile: str = "bibtex",
+    keep_comments: bool = False,
+    output: Path | None = None,
+) -> Exported:
+    """The given keys (or every entry) that pass `selection`, in `fmt`, written to `output`.
+
+    An export that matches nothing is refused when it would replace a file: a typo in a
+    filter must not empty a bibliography. The file is written atomically, never over the store.
+    """
+    library.check_selection(selection)
+    with reading(db) as store:
+        entries = library.resolve_all(store, keys) if keys else store.entries()
+    del store  # the parsed file is not needed while the export is built: free it
+    chosen = library.select(entries, selection)
+    check_format(fmt)
+    text, warnings = export_text(chosen, fmt, resolve_profile(profile), keep_comments)
+    if output is not None:
+        if not chosen:
+            raise InvalidInput(f"no entries match; {output} was left as it was")
+        write_output(output, text, store_path=store_path(db))
+    return Exported(text, len(chosen), warnings, output)
+
+
+def cite(db: Path | None, keys: list[str], command: str = "cite", bib: bool = False) -> Citation:
+    """`\\command{a,b}` for the entries, and their BibTeX when `bib`."""
+    with reading(db) as store:
+        entries = library.resolve_all(store, keys)
+    command = command.removeprefix("\\")
+    if not _LATEX_COMMAND.fullmatch(command):
+        raise InvalidInput(f"{command} is not a LaTeX command name (like cite, citep or textcite)")
+    line = f"\\{command}{{{','.join(e.key for e in entries)}}}"
+    return Citation(line, export_text(entries, "bibtex", BIBTEX, False)[0] if bib else None)
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+    return fmt
+
+
+def resolve_profile(name: str) -> Profile:
+    """The export profile named on the command line (`PROFILES`)."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise InvalidInput(f"unknown profile {name!r}; use one of: {', '.join(PROFILES)}") from None
+
+
+def export_text(entries: list[Entry], fmt: str, profile: Profile, keep_comments: bool) -> tuple[str, list[str]]:
+    """The entries in one of `EXPORT_FORMATS` (see `check_format`), and what it could not
+    carry as it is.
+
+    BibTeX output has checked itself; its warnings name entries without a year and letters
+    the ASCII profile had to simplify.
+    """
+    entries = sorted(entries, key=lambda e: e.key.casefold())
+    if fmt == "bibtex":
+        from readlist.bib.write import export_bibtex_with_warnings
+
+        return export_bibtex_with_warnings(entries, profile=profile, keep_comments=keep_comments)
+    from readlist.output import shapes
+
+    writer = {"json": shapes.to_json, "csv": shapes.to_csv, "markdown": shapes.to_markdown}[fmt]
+    return writer(entries), []
+
+
+def write_output(path: Path, text: str, store_path: Path | None = None) -> None:
+    """Write an export atomically; never over the store (or its lock), whatever the path."""
+    from readlist.fsutil import write_atomically
+
+    if store_path is not None:
+        target = path.expanduser().resolve()
+        store = store_path.expanduser().resolve()
+        if target in (store, store.with_name(store.name + ".lock")):
+            raise InvalidInput(f"{path} is the reading list's own store; choose another output file")
+    if not path.parent.is_dir():
+        raise InvalidInput(f"{path}: cannot write (no directory {path.parent})")
+    try:
+        write_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot write ({exc.strerror})") from exc

@@ -1,0 +1,28 @@
+"""The store a use case works on: the file named by `--db`, else the default one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from readlist.store import Store as Store  # the type of what `reading`/`writing` give
+from readlist.store import default_path, open_store
+
+
+def store_path(db: Path | None) -> Path:
+    """`--db` as given, else `READLIST_DB`, else the user data dir's `readlist.json`."""
+    return db if db is not None else default_path()
+
+
+@contextmanager
+def reading(db: Path | None) -> Iterator[Store]:
+    with open_store(store_path(db)) as store:
+        yield store
+
+
+@contextmanager
+def writing(db: Path | None) -> Iterator[Store]:
+    """The store, locked; what the block saves is written when it ends without an error."""
+    with open_store(store_path(db), write=True) as store:
+        yield store
