@@ -509,4 +509,17 @@ class Citation:
     bib: str | None  # the entries' BibTeX, when asked for
 
 
-Result = EntryList | Shown | NextUp | TagCounts | Journal | Changed | Added | Noted | NoteDeleted | Exported | Citation
+Result = (
+    EntryList
+    | Shown
+    | NextUp
+    | TagCounts
+    | Journal
+    | Changed
+    | Added
+    | Noted
+    | NoteDeleted
+    | Exported
+    | Citation
+    | ImportReport
+)

@@ -18,14 +18,11 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "readlist"
 
-#: Modules outside a package of their own, by part. `ingest` is the import use case (it moves
-#: into services/), `digest` a reader (readers/ replaces it), `arxiv_api` an input source (the
-#: arXiv API, read like a feed), `names` is part of bib, `arxiv` (arXiv ids, stdlib only) sits
-#: with the models.
+#: Modules outside a package of their own, by part. `arxiv_api` is an input source (the arXiv
+#: API, read like a feed), `names` is part of bib, `arxiv` (arXiv ids, stdlib only) sits with
+#: the models.
 LOOSE_MODULES = {
     "readlist.__main__": "entry",
-    "readlist.ingest": "services",
-    "readlist.digest": "readers",
     "readlist.arxiv_api": "readers",
     "readlist.names": "bib",
     "readlist.search": "search",

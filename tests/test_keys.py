@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from readlist.bib.keys import base_key, unique_key
+from readlist.bib.keys import KeyAllocator, base_key, unique_key
 from readlist.bib.venues import publication_year
 from readlist.models import Entry, Sighting
 
@@ -80,3 +80,24 @@ def test_e22_key_uses_the_venue_year_not_the_digest_year() -> None:
         sightings=[Sighting("d.txt", "T", "2023-12-16", 1)],
     )
     assert base_key(entry.authors, publication_year(entry), entry.title) == "pei2024sa2vp"
+
+
+def test_allocator_gives_the_same_keys_as_unique_key_and_resumes_per_base() -> None:
+    allocator = KeyAllocator(["Wei2022MVP", "wei2022mvpb"])
+
+    keys = [allocator.allocate("wei2022mvp") for _ in range(30)]
+
+    assert keys[:3] == ["wei2022mvpa", "wei2022mvpc", "wei2022mvpd"]
+    assert keys[-1] == "wei2022mvpae"
+    assert len(set(keys)) == 30
+    assert allocator.allocate("other2020x", preferred="mykey") == "mykey"
+    assert allocator.allocate("other2020x", preferred="MYKEY") == "other2020x"
+
+
+def test_thousands_of_papers_sharing_a_base_get_keys_quickly() -> None:
+    """One base for 20,000 papers: each key resumes where the last ended (was quadratic)."""
+    allocator = KeyAllocator([])
+    keys = [allocator.allocate("lee2024title") for _ in range(20_000)]
+
+    assert keys[0] == "lee2024title" and keys[1] == "lee2024titlea" and keys[27] == "lee2024titleaa"
+    assert len(set(keys)) == 20_000

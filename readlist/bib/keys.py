@@ -8,11 +8,11 @@ variant, biber and every editor's completion accept them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from itertools import count, product
+from collections.abc import Iterable
 from string import ascii_lowercase
 
 from readlist.bib.latex_unicode import word_set
+from readlist.models import Entry
 from readlist.names import parse_authors
 
 #: Better BibTeX's default skip words, also used for the first word of a corporate name.
@@ -40,16 +40,52 @@ def base_key(authors: list[str], year: int | None, title: str) -> str:
     return f"{_author_part(authors).lower()[:_PART_LIMIT]}{year_text}{word}"
 
 
+def assign_key(entry: Entry, keys: KeyAllocator, preferred: str = "") -> str:
+    """The preferred key if free, else one made from the first author, year and title."""
+    from readlist.bib.venues import publication_year
+
+    return keys.allocate(base_key(entry.authors, publication_year(entry), entry.title), preferred)
+
+
 def unique_key(base: str, taken: set[str]) -> str:
     """`base`, or `base` + a, b, ... z, aa, ab, ... : the first one whose casefold is not taken."""
-    return next(key for key in _candidates(base) if key.casefold() not in taken)
+    return KeyAllocator(taken, casefolded=True).allocate(base)
 
 
-def _candidates(base: str) -> Iterator[str]:
-    yield base
-    for length in count(1):
-        for letters in product(ascii_lowercase, repeat=length):
-            yield base + "".join(letters)
+class KeyAllocator:
+    """Hands out keys that no other entry has (compared ignoring case), in order.
+
+    Each base resumes after the last suffix it gave, so a thousand papers that share a base
+    (one author, one year, one first word) cost a thousand steps, not half a million.
+    """
+
+    def __init__(self, taken: Iterable[str], casefolded: bool = False) -> None:
+        self.taken = set(taken) if casefolded else {key.casefold() for key in taken}
+        self._next: dict[str, int] = {}
+
+    def allocate(self, base: str, preferred: str = "") -> str:
+        """`preferred` when it is free, else `base` with the first free suffix."""
+        if preferred and preferred.casefold() not in self.taken:
+            key = preferred
+        else:
+            index = self._next.get(base.casefold(), 0)
+            while (key := base + _suffix(index)).casefold() in self.taken:
+                index += 1
+            self._next[base.casefold()] = index + 1
+        self.taken.add(key.casefold())
+        return key
+
+    def take(self, key: str) -> None:
+        self.taken.add(key.casefold())
+
+
+def _suffix(index: int) -> str:
+    """0 -> "", 1 -> "a", ... 26 -> "z", 27 -> "aa", ...: bijective base 26."""
+    letters = []
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        letters.append(ascii_lowercase[remainder])
+    return "".join(reversed(letters))
 
 
 def ascii_fold(text: str) -> str:

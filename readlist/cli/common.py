@@ -5,7 +5,6 @@ Help texts read the words options accept from `readlist.choices`, so they never 
 
 import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -18,7 +17,6 @@ from readlist.errors import Cancelled, InvalidInput
 if TYPE_CHECKING:
     from readlist.output.emit import Format
     from readlist.services.library import Fields, Selection
-    from readlist.services.session import Store
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (the contract in README).")]
@@ -90,13 +88,6 @@ def db(ctx: typer.Context) -> Optional[Path]:
     """The store named by `--db`; None for the default (`READLIST_DB`, else the data dir)."""
     path = ctx.find_root().obj
     return path if isinstance(path, Path) else None
-
-
-def write_store(ctx: typer.Context) -> "AbstractContextManager[Store]":
-    """The store, locked for writing, for `import` (which works on the store itself)."""
-    from readlist.services.session import writing
-
-    return writing(db(ctx))
 
 
 def now() -> str:

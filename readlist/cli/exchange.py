@@ -1,6 +1,5 @@
 """Commands that move papers in and out: import, export, cite."""
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,7 +18,7 @@ from readlist.cli.common import (
     keys_from,
     make_selection,
     now,
-    write_store,
+    output_format,
 )
 from readlist.readers import FORMAT_NAMES
 
@@ -54,31 +53,16 @@ def import_(
     Each file's format is recognised by its content: a digest's copied or hand-written text, the
     blog's Markdown source, a saved web page, or BibTeX.
     """
-    from readlist import ingest
+    from readlist.errors import ExitCode
     from readlist.output import render
-    from readlist.output.shapes import dumps
-    from readlist.services import normalise_tag
+    from readlist.output.emit import emit
+    from readlist.services.importing import import_files
 
-    tags = [normalise_tag(t) for t in tag or []]
-    with write_store(ctx) as store, render.progress(enabled=True) as advance:
-        report = ingest.import_paths(store, paths, now=now(), tags=tags, progress=advance, format_name=format_name)
-    if as_json:
-        sys.stdout.write(
-            dumps(
-                {
-                    "files": report.files,
-                    "new": report.new,
-                    "merged": report.merged,
-                    "unchanged": report.unchanged,
-                    "skipped": report.skipped,
-                    "problems": [{"file": p.file, "line": p.line, "message": p.message} for p in report.problems],
-                }
-            )
-        )
-    else:
-        render.import_summary(report)
+    with render.progress(enabled=True) as advance:
+        report = import_files(db(ctx), paths, now=now(), tags=tag, progress=advance, format_name=format_name)
+    emit(report, output_format(as_json))
     if not report.ok:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.PROBLEMS)
 
 
 def export(

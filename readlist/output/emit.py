@@ -18,6 +18,7 @@ from readlist.models import (
     Entry,
     EntryList,
     Exported,
+    ImportReport,
     Journal,
     NextUp,
     Noted,
@@ -97,6 +98,8 @@ def _human(result: Result) -> None:
         render.message(f"Noted on {result.key} (note {result.number}).")
     elif isinstance(result, NoteDeleted):
         render.message(f"Deleted note {result.number} of {result.key}.")
+    elif isinstance(result, ImportReport):
+        render.import_summary(result)
 
 
 def _exported(result: Exported) -> None:

@@ -16,6 +16,7 @@ from readlist.models import (
     Changed,
     Entry,
     EntryList,
+    ImportReport,
     Journal,
     JournalLine,
     NextUp,
@@ -162,6 +163,15 @@ def json_of(result: Result) -> Any:
         return [{"tag": tag, "count": count} for tag, count in result.counts]
     if isinstance(result, Journal):
         return journal_json(result.lines)
+    if isinstance(result, ImportReport):
+        return {
+            "files": result.files,
+            "new": result.new,
+            "merged": result.merged,
+            "unchanged": result.unchanged,
+            "skipped": result.skipped,
+            "problems": [{"file": p.file, "line": p.line, "message": p.message} for p in result.problems],
+        }
     if isinstance(result, Noted):
         return {"key": result.key, "number": result.number, "at": result.note.at, "text": result.note.text}
     raise TypeError(f"{type(result).__name__} has no JSON form")

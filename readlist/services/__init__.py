@@ -2,9 +2,7 @@
 
 One function per command, each taking the store's path (`--db`, or None for the default)
 and returning a result from `readlist.models` for `readlist.output.emit`:
-`browse` (list, show, search, tags, log, next), `curate` (tag, untag, note, status, add,
-edit, rm), `export` (export, cite). `library` holds the rules they share, over an open store;
-`session` opens the store. Import goes through `readlist.ingest`.
+`importing` (import), `browse` (list, show, search, tags, log, next), `curate` (tag, untag,
+note, status, add, edit, rm), `export` (export, cite). `library` holds the rules they share,
+over an open store; `session` opens the store.
 """
-
-from readlist.services.library import normalise_tag as normalise_tag  # used by `import --tag`

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from readlist import textnorm
+from readlist import arxiv, textnorm
 from readlist.choices import LEAST_URGENT, MOST_URGENT, SORTS
 from readlist.errors import InvalidInput, NotFound, StoreError
 from readlist.models import EDITABLE_FIELDS, STATUSES, Entry, Event, JournalLine, Note
+from readlist.names import split_author_line
 from readlist.store import Store
 
 _SORTABLE = re.compile(r"[^\w\s]|\\[a-z]+")
-_ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I)
 
 
 # -- keys ------------------------------------------------------------------------------------
@@ -269,20 +269,15 @@ def journal(
 # -- add, edit, remove -----------------------------------------------------------------------
 def parse_arxiv_id(raw: str) -> str:
     """`2201.00814v2`, `arXiv:2201.00814` or an abs/pdf URL -> `2201.00814` (no version)."""
-    candidate = raw.strip().rstrip("/")
-    for prefix in ("https://arxiv.org/abs/", "https://arxiv.org/pdf/", "http://arxiv.org/abs/"):
-        if candidate.lower().startswith(prefix):
-            candidate = candidate[len(prefix) :].removesuffix(".pdf")
-    match = _ARXIV_ID.match(candidate)
-    if not match:
+    found = arxiv.parse_id(raw.strip().rstrip("/"))
+    if found is None:
         raise InvalidInput(f"{raw!r} is not an arXiv id (like 2201.00814 or hep-th/9901001)")
-    return match.group(1)
+    return found
 
 
 def split_authors(values: list[str]) -> list[str]:
-    """`--author` may repeat, or hold one comma-separated list as digests write it."""
-    authors = [a.strip() for value in values for a in value.split(",")]
-    return [a for a in authors if a]
+    """`--author` may repeat, or hold one author list as papers and digests write it."""
+    return [name for value in values for name in split_author_line(value)]
 
 
 @dataclass(slots=True)
@@ -326,7 +321,7 @@ def find_duplicate(entries: list[Entry], title: str, authors: list[str], arxiv: 
 def add_entry(
     store: Store, fields: Fields, tags: list[str], now: str, priority: int | None = None, force: bool = False
 ) -> Entry:
-    from readlist.ingest import assign_key
+    from readlist.bib.keys import KeyAllocator, assign_key
 
     if fields.title is None:
         raise InvalidInput("a title is required (--title)")
@@ -344,7 +339,7 @@ def add_entry(
     entry.tags = list(_by_key(wanted_tags).values())
     if entry.arxiv and not entry.url:
         entry.url = f"https://arxiv.org/abs/{entry.arxiv}"
-    entry.key = assign_key(entry, {e.key.casefold() for e in existing})
+    entry.key = assign_key(entry, KeyAllocator(e.key for e in existing))
     store.save([entry])
     store.forget_removed(textnorm.identity(entry.title, entry.authors), entry.arxiv)
     return entry

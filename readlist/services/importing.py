@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from readlist import readers, textnorm
+from readlist.bib.keys import KeyAllocator, assign_key
 from readlist.errors import UnreadableFile
 from readlist.models import DigestItem, Entry, ImportReport, Problem, ReadResult, Sighting
-from readlist.readers.base import decode
+from readlist.readers.base import Reader, decode
 from readlist.store import Store
 
 STDIN = "-"
@@ -102,16 +103,32 @@ def _too_large() -> str:
     return f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; not a digest or .bib file"
 
 
-def import_paths(
-    store: Store,
+def import_files(
+    db: Path | None,
     paths: list[str],
     now: str,
     tags: list[str] | None = None,
     progress: ProgressCallback | None = None,
     format_name: str | None = None,
 ) -> ImportReport:
-    """Read every file (each by the reader its content calls for, or `format_name`) and merge."""
-    forced = readers.reader_named(format_name) if format_name else None
+    """`readlist import`: read every file and merge it into the store named by `--db`."""
+    from readlist.services.library import normalise_tag
+    from readlist.services.session import writing
+
+    forced = format_name and readers.reader_named(format_name)  # before the store is locked
+    with writing(db) as store:
+        return import_paths(store, paths, now, [normalise_tag(t) for t in tags or []], progress, forced or None)
+
+
+def import_paths(
+    store: Store,
+    paths: list[str],
+    now: str,
+    tags: list[str] | None = None,
+    progress: ProgressCallback | None = None,
+    forced: Reader | None = None,
+) -> ImportReport:
+    """Read every file (each by the reader its content calls for, or `forced`) and merge."""
     sources, problems = expand_paths(paths)
     report = ImportReport(problems=problems)
     items: list[tuple[str, DigestItem]] = []
@@ -154,7 +171,7 @@ class _Merger:
         self.entries = {e.key: e for e in store.entries()}
         self.by_identity = {_identity(e): e.key for e in self.entries.values()}
         self.by_arxiv = {e.arxiv: e.key for e in self.entries.values() if e.arxiv}
-        self.taken = {key.casefold() for key in self.entries}
+        self.keys = KeyAllocator(self.entries)
         self.removed_identities, self.removed_arxiv = store.removed_papers()
         self.listed: dict[str, Entry] = {}  # every entry the imported files mention
         self.changed: dict[str, Entry] = {}
@@ -293,9 +310,8 @@ class _Merger:
             self._add_new(entry)
 
     def _add_new(self, entry: Entry, preferred_key: str = "") -> None:
-        entry.key = assign_key(entry, self.taken, preferred_key)
+        entry.key = assign_key(entry, self.keys, preferred_key)
         entry.added = entry.added or self.now
-        self.taken.add(entry.key.casefold())
         self.entries[entry.key] = entry
         self.by_identity[_identity(entry)] = entry.key
         if entry.arxiv:
@@ -303,16 +319,6 @@ class _Merger:
         self.listed[entry.key] = entry
         self.changed[entry.key] = entry
         self.report.new.append(entry.key)
-
-
-def assign_key(entry: Entry, taken: set[str], preferred: str = "") -> str:
-    """A key free in `taken` (casefolded): the preferred one if free, else a generated one."""
-    from readlist.bib.keys import base_key, unique_key
-    from readlist.bib.venues import publication_year
-
-    if preferred and preferred.casefold() not in taken:
-        return preferred
-    return unique_key(base_key(entry.authors, publication_year(entry), entry.title), taken)
 
 
 def _sighting(file_name: str, item: DigestItem) -> Sighting:
