@@ -150,6 +150,7 @@ class Entry:
     url: str | None = None
     arxiv: str | None = None  # arXiv id without version
     primary_class: str | None = None
+    categories: list[str] = field(default_factory=list)  # arXiv categories, the primary one first
     sightings: list[Sighting] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     status: str = "unread"
@@ -198,6 +199,7 @@ class Entry:
             "url": self.url,
             "arxiv": self.arxiv,
             "primary_class": self.primary_class,
+            "categories": list(self.categories),
             "sightings": [_sighting_dict(s) for s in self.sightings],
             "tags": list(self.tags),
             "status": self.status,
@@ -231,6 +233,7 @@ class Entry:
             url=data.get("url"),
             arxiv=data.get("arxiv"),
             primary_class=data.get("primary_class"),
+            categories=list(data.get("categories") or []),
             sightings=[Sighting(**s) for s in data.get("sightings") or []],
             tags=list(data.get("tags") or []),
             status=data.get("status") or "unread",
@@ -259,7 +262,7 @@ def _sighting_dict(sighting: Sighting) -> dict[str, Any]:
 _TEXT_FIELDS = ("abstract", "added")  # None or missing: empty
 _OPTIONAL_TEXT_FIELDS = ("comment", "venue", "url", "arxiv", "primary_class")
 _OPTIONAL_NUMBER_FIELDS = ("year", "priority")
-_TEXT_LIST_FIELDS = ("authors", "tags", "edited")
+_TEXT_LIST_FIELDS = ("authors", "tags", "edited", "categories")
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +332,7 @@ def _well_typed(data: Any) -> bool:
             and type(authors := get("authors")) in _LIST_OR_NONE
             and type(tags := get("tags")) in _LIST_OR_NONE
             and type(edited := get("edited")) in _LIST_OR_NONE
+            and type(categories := get("categories")) in _LIST_OR_NONE
             and type(sightings := get("sightings")) in _LIST_OR_NONE
             and type(notes := get("notes")) in _LIST_OR_NONE
             and type(log := get("log")) in _LIST_OR_NONE
@@ -339,6 +343,7 @@ def _well_typed(data: Any) -> bool:
         "".join(authors or ())
         "".join(tags or ())
         "".join(edited or ())
+        "".join(categories or ())
         if extra:
             "".join(extra.values())
         for shape, records in ((_SIGHTING, sightings), (_NOTE, notes), (_EVENT, log)):

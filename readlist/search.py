@@ -27,21 +27,20 @@ from readlist.errors import InvalidInput
 from readlist.models import STATUSES, Entry
 from readlist.textnorm import fold, is_plain, tag_key
 
-FIELD_PREFIXES = ("title", "author", "tag", "topic", "year", "status")
+FIELD_PREFIXES = ("title", "author", "tag", "topic", "cat", "year", "status")
 
 #: Weights of the text fields a plain word searches, in `_text_fields` order, best first.
 _TEXT_WEIGHTS = (
     8.0,  # title
     4.0,  # authors
     2.0,  # tags
-    2.0,  # topics
     1.0,  # comment
     1.0,  # notes
     1.0,  # abstract
 )
-_FIELD_WEIGHT = {"title": 8.0, "author": 4.0, "tag": 2.0, "topic": 2.0, "year": 0.0, "status": 0.0}
+_FIELD_WEIGHT = {"title": 8.0, "author": 4.0, "tag": 2.0, "topic": 2.0, "cat": 2.0, "year": 0.0, "status": 0.0}
 #: Cheapest and most selective checks first; a plain word may need every field folded.
-_COST = {"status": 0, "tag": 1, "year": 2, "title": 3, "author": 4, "topic": 5, "any": 6}
+_COST = {"status": 0, "tag": 1, "cat": 1, "year": 2, "title": 3, "author": 4, "topic": 5, "any": 6}
 
 #: Shown when a field is given no value.
 _EXAMPLES = {
@@ -49,6 +48,7 @@ _EXAMPLES = {
     "author": "hinton",
     "tag": "ml",
     "topic": "vision",
+    "cat": "cs.CV",
     "year": "2022..2024",
     "status": "read",
 }
@@ -121,8 +121,11 @@ def _term(match: re.Match[str]) -> Term:
     prefix, phrase, word = match["prefix"], match["phrase"], match["word"]
     value = phrase if phrase is not None else word
     field = prefix.lower() if prefix and prefix.lower() in FIELD_PREFIXES else "any"
-    if prefix and field == "any":  # not a field: keep "doi:10.1/x" or "http://..." whole
-        value = f"{prefix}:{value}"
+    if prefix and field == "any":
+        if not value[:1].isdigit() and not value.startswith("/"):
+            fields = ", ".join(f"{name}:" for name in FIELD_PREFIXES)
+            raise InvalidInput(f"unknown field {prefix + ':'!r} in search query; fields are {fields}")
+        value = f"{prefix}:{value}"  # an identifier, not a field: keep "doi:10.1/x" or "http://..." whole
     if not value.strip():
         if phrase is not None:
             raise InvalidInput(f"empty phrase in search query: {match[0]}")
@@ -197,7 +200,6 @@ def prefilter(query: Query) -> Callable[[Mapping[str, Any]], bool] | None:
             doc.get("title") or "",
             _SEPARATOR.join(doc.get("authors") or ()),
             _SEPARATOR.join(doc.get("tags") or ()),
-            _SEPARATOR.join([sighting.get("topic") or "" for sighting in doc.get("sightings") or ()]),
             doc.get("comment") or "",
             _SEPARATOR.join([note.get("text") or "" for note in doc.get("notes") or ()]),
             doc.get("abstract") or "",
@@ -214,7 +216,6 @@ def _text_fields(entry: Entry) -> tuple[str, ...]:
         entry.title,
         _SEPARATOR.join(entry.authors),
         _SEPARATOR.join(entry.tags),
-        _topics(entry),
         entry.comment or "",
         _SEPARATOR.join([note.text for note in entry.notes]),
         entry.abstract,
@@ -252,6 +253,9 @@ def _matcher(term: Term, year_of: Callable[[Entry], int | None]) -> _Matcher:
         return lambda hay: weight if term.value in fold(_SEPARATOR.join(hay.entry.authors)) else None
     if term.field == "topic":
         return lambda hay: weight if term.value in fold(_topics(hay.entry)) else None
+    if term.field == "cat":  # a category (cat:cs.CV) or a whole archive (cat:cs)
+        prefix = term.value + "."
+        return lambda hay: weight if any(_in_category(c, term.value, prefix) for c in hay.entry.categories) else None
     # A substring test (C speed) rejects most entries before the word-start regex runs.
     needle = max(term.value.split(" "), key=len)
     pattern = _word_pattern(term.value)
@@ -267,6 +271,11 @@ def _matcher(term: Term, year_of: Callable[[Entry], int | None]) -> _Matcher:
         return _TEXT_WEIGHTS[text.count(_FIELD_BREAK, 0, match.start())]
 
     return best_field_weight
+
+
+def _in_category(category: str, wanted: str, archive: str) -> bool:
+    folded = category.casefold()
+    return folded == wanted or folded.startswith(archive)
 
 
 def _within(year: int | None, first: int | None, last: int | None) -> bool:

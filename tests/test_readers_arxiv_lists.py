@@ -214,3 +214,13 @@ def test_a_partial_listing_fills_and_never_replaces(cli, tmp_path: Path) -> None
     assert voxels["comment"] == "Accepted by CVPR 2024. 14 pages"
     assert sorted(s["date"] for s in voxels["sightings"]) == ["2024-05-07", "2024-05-09"]
     assert entries["2405.04321"]["authors"] == ["Ana Souza", "et al."]
+
+
+def test_categories_are_stored_and_searchable(cli, tmp_path: Path) -> None:
+    listing = tmp_path / "cs.txt"
+    listing.write_text(LISTING, encoding="utf-8")
+    cli("import", str(listing))
+
+    [entry] = cli.json("search", "cat:cs.GR")
+    assert entry["arxiv"] == "2405.01234" and entry["categories"] == ["cs.CV", "cs.GR"]
+    assert {e["arxiv"] for e in cli.json("search", "cat:hep-th")} == {"hep-th/9901070"}

@@ -28,6 +28,7 @@ def make(
     date: str = "2022-03-11",
     status: str = "unread",
     notes: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
 ) -> Entry:
     return Entry(
         key=key,
@@ -39,6 +40,7 @@ def make(
         status=status,
         sightings=[Sighting("digest.txt", topic, date)],
         notes=[Note("2024-01-02T10:00:00+01:00", text) for text in notes],
+        categories=list(categories),
     )
 
 
@@ -85,7 +87,9 @@ def keys(query: str, entries: list[Entry], year_of: Callable[[Entry], int | None
         pytest.param("-survey", [Term("any", "survey", exclude=True)], id="exclude_word"),
         pytest.param("-title:survey", [Term("title", "survey", exclude=True)], id="exclude_field"),
         pytest.param('-"a survey"', [Term("any", "a survey", exclude=True)], id="exclude_phrase"),
-        pytest.param("foo:bar", [Term("any", "foo:bar")], id="unknown_prefix_is_a_word"),
+        pytest.param("doi:10.1000/x", [Term("any", "doi:10.1000/x")], id="identifier_prefix_is_a_word"),
+        pytest.param("https://example.org/x", [Term("any", "https://example.org/x")], id="url_is_a_word"),
+        pytest.param("cat:cs.CV", [Term("cat", "cs.cv")], id="category"),
         pytest.param(
             "https://arxiv.org/abs/2101.00001",
             [Term("any", "https://arxiv.org/abs/2101.00001")],
@@ -118,6 +122,9 @@ def test_parse(text: str, terms: list[Term]) -> None:
         pytest.param("", "empty search query", id="empty"),
         pytest.param("  \t ", "empty search query", id="blank"),
         pytest.param("year:abc", "bad year 'abc'", id="year_not_a_number"),
+        pytest.param(
+            "autor:xie", "unknown field 'autor:' in search query; fields are title:, author:", id="unknown_field"
+        ),
         pytest.param("year:22", "bad year '22'", id="year_not_four_digits"),
         pytest.param("year:..", "bad year '..'", id="year_both_ends_open"),
         pytest.param("year:20222024", "bad year", id="year_without_dots"),
@@ -149,6 +156,7 @@ CORPUS = [
         abstract="We apply a pure transformer directly to image patches.",
         tags=("vision", "to-read"),
         status="read",
+        categories=("cs.CV", "cs.LG"),
     ),
     make(
         "clement",
@@ -171,6 +179,7 @@ CORPUS = [
         authors=("Bo Li",),
         abstract="A survey of medical imaging.",
         status="queued",
+        categories=("eess.IV", "cs.CV"),
     ),
 ]
 
@@ -184,7 +193,12 @@ CORPUS = [
         pytest.param("10.1000", ["clement"], id="word_in_comment"),
         pytest.param("paper", ["strasse"], id="word_in_notes"),
         pytest.param("to-read", ["vit"], id="word_in_tags"),
-        pytest.param("robotics", ["strasse"], id="word_in_topic"),
+        pytest.param("robotics", [], id="plain_word_is_not_searched_in_topic"),
+        pytest.param("topic:robotics", ["strasse"], id="topic_prefix_searches_topic"),
+        pytest.param("cat:cs.CV", ["vit", "organ"], id="category_primary_or_not"),
+        pytest.param("cat:CS.lg", ["vit"], id="category_ignores_case"),
+        pytest.param("cat:eess", ["organ"], id="archive"),
+        pytest.param("cat:cs.C", [], id="category_is_whole"),
         pytest.param("Clement", ["clement"], id="unaccented_finds_accented"),
         pytest.param("ECOLE", ["clement"], id="upper_case_finds_accented"),
         pytest.param("nunez", ["clement"], id="tilde_and_acute_folded"),

@@ -63,7 +63,8 @@ def search(
 ) -> None:
     """Search title, authors, abstract, comment, tags and notes; best matches first.
 
-    Fields: title:, author:, tag:, topic:, year: (2022 or 2022..2024), status:.
+    Fields: title:, author:, tag:, topic: (the digest's), cat: (arXiv category, cat:cs.CV), year:
+    (2022 or 2022..2024), status:.
     """
     from readlist.output.emit import emit
     from readlist.services import browse

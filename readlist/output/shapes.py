@@ -38,6 +38,7 @@ JSON_KEYS = (
     "comment",
     "url",
     "arxiv",
+    "categories",
     "topics",
     "dates",
     "sightings",

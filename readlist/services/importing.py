@@ -348,14 +348,16 @@ def _take_fields(entry: Entry, item: DigestItem) -> None:
 def _fill_identifiers(entry: Entry, item: DigestItem) -> bool:
     """Give the entry what identifies the paper (arXiv id and link, category, DOI, journal
     reference) where it has none; whether it changed."""
-    before = (entry.arxiv, entry.url, entry.primary_class, dict(entry.extra))
+    before = (entry.arxiv, entry.url, entry.primary_class, list(entry.categories), dict(entry.extra))
     if item.arxiv and not entry.arxiv and "arxiv" not in entry.edited:
         entry.arxiv = item.arxiv
     if item.url and not entry.url and "url" not in entry.edited:
         entry.url = item.url
     if item.categories and not entry.primary_class:
         entry.primary_class = item.categories[0]
+    if item.categories and not entry.categories:
+        entry.categories = list(item.categories)
     for name, value in (("doi", item.doi), ("journal_ref", item.journal_ref)):
         if value and not entry.extra.get(name):
             entry.extra[name] = value
-    return (entry.arxiv, entry.url, entry.primary_class, entry.extra) != before
+    return (entry.arxiv, entry.url, entry.primary_class, entry.categories, entry.extra) != before
