@@ -514,6 +514,34 @@ class Citation:
     bib: str | None  # the entries' BibTeX, when asked for
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """Papers looked up on arXiv by `add ID`: the entries added or completed, ids arXiv lacks."""
+
+    new: list[Entry]
+    merged: list[Entry]  # already in the list, completed from arXiv
+    known: list[Entry]  # already in the list with all arXiv gave
+    missing: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    key: str
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    """What `refresh` changed (or would change, `dry_run`) from arXiv's latest metadata."""
+
+    changes: list[FieldChange]
+    checked: int  # entries with an arXiv id that were looked up
+    missing: list[str]  # their ids arXiv no longer knows
+    dry_run: bool
+
+
 Result = (
     EntryList
     | Shown
@@ -527,4 +555,6 @@ Result = (
     | Exported
     | Citation
     | ImportReport
+    | Fetched
+    | Refreshed
 )

@@ -121,6 +121,14 @@ def status(
 
 def add(
     ctx: typer.Context,
+    papers: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[ARXIV]...",
+            help="arXiv ids or links (arXiv:2401.11535, https://arxiv.org/abs/2401.11535v2): fetch them from arXiv.",
+            show_default=False,
+        ),
+    ] = None,
     title: TitleOpt = None,
     author: AuthorOpt = None,
     year: YearOpt = None,
@@ -133,9 +141,27 @@ def add(
     force: Annotated[bool, typer.Option("--force", help="Add even if the paper is already in the list.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a paper by hand; with no options in a terminal, asks for the fields."""
+    """Add a paper by hand, or by arXiv id with what arXiv knows of it.
+
+    With no options in a terminal, asks for the fields. Examples:
+    readlist add arXiv:2401.11535 --tag to-read;
+    readlist add --title "Attention Is All You Need" --author "Ashish Vaswani" --year 2017
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
+
+    if papers or (arxiv and title is None):  # by arXiv id: everything else comes from arXiv
+        if title or author or year or venue or abstract or url:
+            raise InvalidInput("give either arXiv ids to fetch, or the fields of a paper, not both")
+        from readlist.output import render
+        from readlist.services import arxiv as arxiv_use_cases
+
+        with render.progress(enabled=True) as advance:
+            fetched = arxiv_use_cases.add_from_arxiv(
+                db(ctx), papers or [arxiv or ""], tag or [], priority, progress=advance
+            )
+        emit(fetched, output_format(as_json))
+        return
 
     if title is None and sys.stdin.isatty():
         title = typer.prompt("Title")
@@ -184,3 +210,32 @@ def rm(
     from readlist.services import curate
 
     emit(curate.rm(db(ctx), keys_from(keys), confirmer(yes)), output_format(as_json))
+
+
+def refresh(
+    ctx: typer.Context,
+    keys: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[KEY]...", help="Entries to refresh, or - to read keys from stdin.", show_default=False
+        ),
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Refresh every entry with an arXiv id.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would change; change nothing.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ask arXiv even if it answered the same question today.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Update entries from arXiv's latest version; published papers gain their venue and DOI.
+
+    What you set by hand (edit) is kept. Example: readlist refresh --all --dry-run
+    """
+    from readlist.output import render
+    from readlist.output.emit import emit
+    from readlist.services import arxiv as arxiv_use_cases
+
+    wanted = keys_from(keys) if keys else []
+    with render.progress(enabled=True) as advance:
+        result = arxiv_use_cases.refresh(db(ctx), wanted, everything, dry_run, progress=advance, use_cache=not no_cache)
+    emit(result, output_format(as_json))

@@ -18,11 +18,13 @@ from readlist.models import (
     Entry,
     EntryList,
     Exported,
+    Fetched,
     ImportReport,
     Journal,
     NextUp,
     Noted,
     NoteDeleted,
+    Refreshed,
     Result,
     Shown,
     TagCounts,
@@ -66,6 +68,9 @@ def _human(result: Result) -> None:
     if isinstance(result, Exported):  # the text is the data, whatever the messages say
         _exported(result)
         return
+    if isinstance(result, Fetched):
+        _fetched(result)
+        return
     if isinstance(result, Citation):
         _stdout(f"{result.command}\n" + (result.bib or ""))
         return
@@ -100,6 +105,42 @@ def _human(result: Result) -> None:
         render.message(f"Deleted note {result.number} of {result.key}.")
     elif isinstance(result, ImportReport):
         render.import_summary(result)
+    elif isinstance(result, Refreshed):
+        _refreshed(result)
+
+
+def _fetched(result: Fetched) -> None:
+    """The keys on stdout (as `add` prints a new key), what happened on stderr."""
+    from readlist.output import render
+
+    for entry in result.new:
+        _stdout(f"{entry.key}\n")
+        render.message(f"Added {entry.key}: {entry.title}")
+    for entry in result.merged:
+        _stdout(f"{entry.key}\n")
+        render.message(f"Completed {entry.key} from arXiv (it was already in the list).")
+    for entry in result.known:
+        _stdout(f"{entry.key}\n")
+        render.message(f"Already in the list as {entry.key}.")
+    for arxiv_id in result.missing:
+        render.message(f"arXiv has no paper {arxiv_id}.")
+
+
+def _refreshed(result: Refreshed) -> None:
+    from readlist.output import render
+
+    for change in result.changes:
+        render.message(f"{change.key}: {change.field}: {_short(change.old)} -> {_short(change.new)}")
+    for arxiv_id in result.missing:
+        render.message(f"arXiv has no paper {arxiv_id}.")
+    entries = len({change.key for change in result.changes})
+    done = "would change" if result.dry_run else "changed"
+    render.message(f"Checked {plural(result.checked, 'entry', 'entries')} on arXiv; {entries} {done}.")
+
+
+def _short(value: object, width: int = 60) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else "(none)" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _exported(result: Exported) -> None:

@@ -16,11 +16,13 @@ from readlist.models import (
     Changed,
     Entry,
     EntryList,
+    Fetched,
     ImportReport,
     Journal,
     JournalLine,
     NextUp,
     Noted,
+    Refreshed,
     Result,
     Shown,
     TagCounts,
@@ -164,6 +166,20 @@ def json_of(result: Result) -> Any:
         return [{"tag": tag, "count": count} for tag, count in result.counts]
     if isinstance(result, Journal):
         return journal_json(result.lines)
+    if isinstance(result, Fetched):
+        return {
+            "new": [entry_json(e) for e in result.new],
+            "merged": [entry_json(e) for e in result.merged],
+            "known": [entry_json(e) for e in result.known],
+            "missing": result.missing,
+        }
+    if isinstance(result, Refreshed):
+        return {
+            "dry_run": result.dry_run,
+            "checked": result.checked,
+            "missing": result.missing,
+            "changes": [{"key": c.key, "field": c.field, "old": c.old, "new": c.new} for c in result.changes],
+        }
     if isinstance(result, ImportReport):
         return {
             "files": result.files,
