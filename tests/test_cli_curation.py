@@ -227,9 +227,10 @@ def test_note_without_text_editor_or_terminal_is_refused(cli, three) -> None:
     assert cli.json("show", three[0])["notes"] == []
 
 
-def test_long_tables_are_cut_with_a_note_but_keys_and_json_are_complete(cli) -> None:
+def test_long_tables_are_cut_with_a_note_but_keys_and_json_are_complete(cli, monkeypatch) -> None:
     from readlist.output.emit import TABLE_ROWS
 
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # a terminal: a table, cut at TABLE_ROWS
     papers = [(f"Paper Number {n} About Things", f"Ann Lee{n}", "Abstract.", None) for n in range(TABLE_ROWS + 5)]
     from conftest import digest_text
 

@@ -8,6 +8,7 @@ stdout stays scriptable.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Literal
 
@@ -73,6 +74,13 @@ def _human(result: Result) -> None:
         return
     if isinstance(result, Citation):
         _stdout(f"{result.command}\n" + (result.bib or ""))
+        return
+    if isinstance(result, EntryList) and not _terminal():  # a pipe: every entry, whole, no rich
+        from readlist.output.shapes import to_lines
+
+        if not result.entries:
+            sys.stderr.write("No entries match.\n")
+        _stdout(to_lines(result.entries, _year))
         return
     from readlist.output import render
 
@@ -160,6 +168,13 @@ def _year(entry: Entry) -> int | None:
     from readlist.bib.venues import publication_year
 
     return publication_year(entry)
+
+
+def _terminal() -> bool:
+    """Whether a person reads stdout; TTY_COMPATIBLE=1 says so where stdout is no terminal
+    (as for Rich), TTY_COMPATIBLE=0 says it is not."""
+    forced = os.environ.get("TTY_COMPATIBLE")
+    return sys.stdout.isatty() if forced not in ("0", "1") else forced == "1"
 
 
 def _stdout(text: str) -> None:

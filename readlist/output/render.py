@@ -17,8 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readlist.models import Entry, ImportReport, JournalLine
-from readlist.names import parse_name
-from readlist.output.text import printable
+from readlist.output.text import byline, family, printable
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -29,19 +28,6 @@ STATUS_STYLE = {"unread": "dim", "queued": "cyan", "reading": "yellow", "read": 
 def safe(text: str | None) -> Text:
     """Text with control characters (ESC and friends) removed and no markup interpreted."""
     return Text(printable(text or ""))
-
-
-def _family(author: str) -> str:
-    """The family name with its particles, as the list shows it (`de Vries`)."""
-    name = parse_name(author)
-    return " ".join(part for part in (name.von, name.last.rstrip(",")) if part)
-
-
-def byline(authors: list[str]) -> str:
-    """`Aubert et al.`: the first author's family name, as papers cite each other."""
-    if not authors:
-        return ""
-    return _family(authors[0]) + (" et al." if len(authors) > 1 else "")
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
@@ -83,12 +69,12 @@ def entries_table(
     for entry in entries:
         marks = (highlights or {}).get(entry.key, {})
         first_author = byline(entry.authors)
-        family = _family(entry.authors[0]) if entry.authors else ""
-        offset = entry.authors[0].rfind(family) if family else -1  # where the family name starts
+        surname = family(entry.authors[0]) if entry.authors else ""
+        offset = entry.authors[0].rfind(surname) if surname else -1  # where the family name starts
         author_spans = [
-            (s - offset, min(e, offset + len(family)) - offset)
+            (s - offset, min(e, offset + len(surname)) - offset)
             for s, e in marks.get("authors", [])
-            if offset >= 0 and offset <= s < offset + len(family)
+            if offset >= 0 and offset <= s < offset + len(surname)
         ]
         cells: list[Text | str] = [
             safe(entry.key),

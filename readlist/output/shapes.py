@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 from readlist.bib.venues import publication_year
@@ -192,3 +193,23 @@ def json_of(result: Result) -> Any:
     if isinstance(result, Noted):
         return {"key": result.key, "number": result.number, "at": result.note.at, "text": result.note.text}
     raise TypeError(f"{type(result).__name__} has no JSON form")
+
+
+#: The columns of `list`/`search` written to a pipe, one line per entry, tab-separated.
+LINE_COLUMNS = ("key", "year", "date", "status", "authors", "title")
+
+
+def to_lines(entries: list[Entry], year_of: Callable[[Entry], int | None]) -> str:
+    """Whole fields, one entry a line, for `grep`, `cut` and `sort`: the table's columns, the
+    title never cut, tabs and line breaks inside a field turned into spaces."""
+    from readlist.output.text import byline, printable
+
+    def cell(text: str) -> str:
+        return " ".join(printable(text).split())
+
+    rows = []
+    for entry in entries:
+        year = year_of(entry)
+        values = (entry.key, "" if year is None else str(year), entry.last_date or "", entry.status)
+        rows.append("\t".join([*values, cell(byline(entry.authors)), cell(entry.title)]))
+    return "".join(f"{row}\n" for row in rows)
