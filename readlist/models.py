@@ -474,7 +474,7 @@ class Journal:
 
 @dataclass(slots=True)
 class Changed:
-    """Entries a command changed: `action` is tag, untag, status, edit or rm."""
+    """Entries a command changed: `action` is tag, untag, status, edit, rekey or rm."""
 
     action: str
     entries: list[Entry]
@@ -542,6 +542,15 @@ class Refreshed:
     dry_run: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Where an entry's paper is read: its arXiv page or PDF, or its own URL."""
+
+    key: str
+    url: str
+    opened: bool = False  # a browser was asked to show it
+
+
 Result = (
     EntryList
     | Shown
@@ -557,4 +566,5 @@ Result = (
     | ImportReport
     | Fetched
     | Refreshed
+    | Link
 )

@@ -40,6 +40,10 @@ def base_key(authors: list[str], year: int | None, title: str) -> str:
     return f"{_author_part(authors).lower()[:_PART_LIMIT]}{year_text}{word}"
 
 
+#: What BibTeX and biber accept in a citation key: no space, comma, brace, quote, #, %, =, \\, ~.
+CITABLE_KEY = re.compile(r"[^\s,{}()\"#%'=\\~]+")
+
+
 def assign_key(entry: Entry, keys: KeyAllocator, preferred: str = "") -> str:
     """The preferred key if free, else one made from the first author, year and title."""
     from readlist.bib.venues import publication_year

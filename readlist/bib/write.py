@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from readlist.bib.keys import CITABLE_KEY
 from readlist.bib.latex import escape_text, protect_title, sanitize_url
 from readlist.bib.latex_unicode import transliterated, word_set
 from readlist.bib.parallel import in_two
@@ -47,7 +48,6 @@ EXPORTED_EXTRA_FIELDS = (
     "address", "publisher", "organization", "institution", "school", "note", "isbn", "issn", "doi",
     "keywords", "urldate", "key",
 )  # fmt: skip
-_KEY_OK = re.compile(r"[^\s,{}()\"#%'=\\~]+")
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]+")
 
 
@@ -228,7 +228,7 @@ def _digest_month(entry: Entry) -> str:
 def _check_keys(entries: list[Entry]) -> None:
     seen: dict[str, str] = {}
     for entry in entries:
-        if not _KEY_OK.fullmatch(entry.key):
+        if not CITABLE_KEY.fullmatch(entry.key):
             raise BibtexExportError(f"citation key {entry.key!r} cannot be written in BibTeX")
         folded = entry.key.casefold()
         if folded in seen:

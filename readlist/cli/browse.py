@@ -51,6 +51,27 @@ def show(ctx: typer.Context, key: KeyArg, as_json: JsonOption = False) -> None:
     emit(browse.show(db(ctx), key), output_format(as_json))
 
 
+def open_(
+    ctx: typer.Context,
+    key: KeyArg,
+    pdf: Annotated[bool, typer.Option("--pdf", help="The PDF instead of the abstract page.")] = False,
+    print_only: Annotated[bool, typer.Option("--print", "-p", help="Print the link; open nothing.")] = False,
+) -> None:
+    """Open the paper in the browser: its arXiv page (or --pdf), else its URL.
+
+    Example: readlist open olafsdottir2024pruning --pdf
+    """
+    import webbrowser
+
+    from readlist.models import Link
+    from readlist.output.emit import emit
+    from readlist.services import browse
+
+    found = browse.link(db(ctx), key, pdf)
+    opened = not print_only and webbrowser.open(found.url)
+    emit(Link(found.key, found.url, opened=opened))
+
+
 def search(
     ctx: typer.Context,
     query: Annotated[

@@ -239,3 +239,19 @@ def refresh(
     with render.progress(enabled=True) as advance:
         result = arxiv_use_cases.refresh(db(ctx), wanted, everything, dry_run, progress=advance, use_cache=not no_cache)
     emit(result, output_format(as_json))
+
+
+def rekey(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The entry's key now.", show_default=False)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Its new key.", show_default=False)],
+    as_json: JsonOption = False,
+) -> None:
+    """Give an entry a new citation key (refused if another entry has it).
+
+    Example: readlist rekey olafsdottir2024pruning voxelpruning
+    """
+    from readlist.output.emit import emit
+    from readlist.services import curate
+
+    emit(curate.rekey(db(ctx), old, new), output_format(as_json))

@@ -22,6 +22,7 @@ from readlist.models import (
     Fetched,
     ImportReport,
     Journal,
+    Link,
     NextUp,
     Noted,
     NoteDeleted,
@@ -43,6 +44,7 @@ _CHANGED_LINE = {
     "status": lambda e: f"{e.key}: {e.status}" + (f", priority {e.priority}" if e.priority else ""),
     "edit": lambda e: f"Updated {e.key}.",
     "rm": lambda e: f"Removed {e.key}: {e.title}",
+    "rekey": lambda e: f"{e.log[-1].text.removeprefix('key ')}",
 }
 
 
@@ -71,6 +73,12 @@ def _human(result: Result) -> None:
         return
     if isinstance(result, Fetched):
         _fetched(result)
+        return
+    if isinstance(result, Link):
+        if result.opened:
+            sys.stderr.write(f"Opened {result.url}\n")
+        else:
+            _stdout(f"{result.url}\n")  # --print, or no browser to open it in
         return
     if isinstance(result, Citation):
         _stdout(f"{result.command}\n" + (result.bib or ""))

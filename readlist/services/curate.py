@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from readlist.clock import now_iso
-from readlist.models import Added, Changed, Noted, NoteDeleted
+from readlist.errors import InvalidInput
+from readlist.models import Added, Changed, Event, Noted, NoteDeleted
 from readlist.output.text import plural
 from readlist.services import library
 from readlist.services.library import Fields
@@ -64,3 +65,23 @@ def rm(db: Path | None, keys: list[str], confirm: Confirm) -> Changed:
         entries = library.resolve_all(store, keys)
         confirm(f"Remove {plural(len(entries), 'entry', 'entries')}: {', '.join(e.key for e in entries)}?")
         return Changed("rm", library.remove_entries(store, [e.key for e in entries], now_iso()))
+
+
+def rekey(db: Path | None, old: str, new: str) -> Changed:
+    """Give an entry another citation key; one that another entry has (in any case) is refused."""
+    from readlist.bib.keys import CITABLE_KEY
+
+    new = new.strip()
+    if not CITABLE_KEY.fullmatch(new):
+        raise InvalidInput(f"{new!r} cannot be a BibTeX key (no spaces, commas, braces, quotes, #, %, =, \\ or ~)")
+    with writing(db) as store:
+        entry = library.resolve(store, old)
+        clash = next((e for e in store.entries() if e.key.casefold() == new.casefold() and e.key != entry.key), None)
+        if clash is not None:
+            raise InvalidInput(f"{new} is already the key of {clash.key}: {clash.title}")
+        previous = entry.key
+        store.remove_quietly([previous])
+        entry.key = new
+        entry.log.append(Event(at=now_iso(), kind="edit", text=f"key {previous} -> {new}"))
+        store.save([entry])
+    return Changed("rekey", [entry])
