@@ -137,6 +137,14 @@ def test_note_without_text_opens_the_editor(cli, three, tmp_path: Path, monkeypa
     assert cli.json("show", three[0])["notes"][0]["text"] == "written in the editor"
 
 
+def test_note_dash_reads_the_note_from_stdin_keeping_its_markdown(cli, three) -> None:
+    markdown = "## Why it matters\n\n- a point\n- another `code` point\n"
+
+    cli("note", three[0], "-", input=markdown)
+
+    assert cli.json("show", three[0])["notes"][0]["text"] == markdown.strip()
+
+
 def test_empty_note_is_refused(cli, three) -> None:
     assert cli("note", three[0], "   ", ok=False).exit_code == ExitCode.INVALID_INPUT
 

@@ -77,7 +77,12 @@ def note(
     ctx: typer.Context,
     key: KeyArg,
     text: Annotated[
-        Optional[str], typer.Argument(metavar="TEXT", help="The note; without it $EDITOR opens.", show_default=False)
+        Optional[str],
+        typer.Argument(
+            metavar="TEXT",
+            help="The note (Markdown), - to read it from stdin; without it $EDITOR opens.",
+            show_default=False,
+        ),
     ] = None,
     delete: Annotated[
         Optional[int], typer.Option("--delete", metavar="N", help="Delete note number N (see `show`).")
@@ -94,6 +99,8 @@ def note(
             raise InvalidInput("give either a note text or --delete, not both")
         emit(curate.delete_note(db(ctx), key, delete, confirmer(yes)))
         return
+    if text == "-":  # as `tag -`, `rm -` and `cite -` read keys, `note KEY -` reads the note
+        text = sys.stdin.read()
     emit(curate.note(db(ctx), key, text if text is not None else _edit_text()), output_format(as_json))
 
 
