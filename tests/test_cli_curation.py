@@ -299,3 +299,13 @@ def test_editor_with_an_unbalanced_quote_is_a_clear_error(cli, three, monkeypatc
 def test_keys_stay_short_for_very_long_words(cli) -> None:
     key = cli("add", "--title", "W" * 500, "--author", "Zed " + "Q" * 300, "--year", "2024").stdout.strip()
     assert len(key) <= 2 * 24 + 4
+
+
+def test_show_renders_abstract_latex_readable_and_json_keeps_it(cli) -> None:
+    abstract = r"We \emph{boost} accuracy by 5% in $\mathcal{O}(n)$ time, 10\% faster."
+    key = cli("add", "--title", "T", "--author", "Ann Lee", "--abstract", abstract).stdout.strip()
+
+    shown = " ".join(cli("show", key).stdout.split())
+
+    assert "We boost accuracy by 5% in 𝒪(n) time, 10% faster." in shown
+    assert cli.json("show", key)["abstract"] == abstract

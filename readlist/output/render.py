@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readlist.models import Entry, ImportReport, JournalLine
-from readlist.output.text import byline, family, printable
+from readlist.output.text import byline, family, printable, readable_latex
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -127,7 +127,7 @@ def entry_panel(entry: Entry, year: int | None) -> Panel:
     facts.add_row("added", safe(entry.added))
     parts: list[RenderableType] = [facts]
     if entry.abstract:
-        parts += [Text(""), safe(entry.abstract)]
+        parts += [Text(""), safe(readable_latex(entry.abstract))]
     if entry.notes:
         parts += [Text(""), Text("notes", style="bold cyan")]
         for number, note in enumerate(entry.notes, start=1):
