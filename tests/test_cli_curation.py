@@ -309,3 +309,16 @@ def test_show_renders_abstract_latex_readable_and_json_keeps_it(cli) -> None:
 
     assert "We boost accuracy by 5% in 𝒪(n) time, 10% faster." in shown
     assert cli.json("show", key)["abstract"] == abstract
+
+
+def test_ctrl_c_is_cancelled_exit_6(cli, monkeypatch) -> None:
+    from readlist.services import browse
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(browse, "list_entries", interrupted)
+
+    result = cli("list", ok=False)
+
+    assert result.exit_code == 6 and "Cancelled." in result.stderr

@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 
 from readlist import __version__
 from readlist.cli import browse, curate, exchange
-from readlist.errors import ReadlistError
+from readlist.errors import ExitCode, ReadlistError
 from readlist.output.text import printable
 
 
@@ -53,6 +53,9 @@ class _ReadlistGroup(TyperGroup):
             message = " ".join(printable(exc.message).split())
             sys.stderr.write(f"Error: {message}\n")
             raise typer.Exit(int(exc.exit_code)) from None
+        except (KeyboardInterrupt, typer.Abort):  # Ctrl-C, or Ctrl-D at a prompt: nothing was done
+            sys.stderr.write("\nCancelled.\n")
+            raise typer.Exit(int(ExitCode.CANCELLED)) from None
 
 
 app = typer.Typer(

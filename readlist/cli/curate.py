@@ -173,10 +173,7 @@ def add(
     if title is None and sys.stdin.isatty():
         title = typer.prompt("Title")
         author = [typer.prompt("Authors (comma-separated)", default="", show_default=False)]
-        year_text = typer.prompt("Year", default="", show_default=False).strip()
-        if year_text and not year_text.isdigit():
-            raise InvalidInput(f"year {year_text!r} is not a number; nothing was added")
-        year = int(year_text) if year_text else None
+        year = _ask_year()
         venue = typer.prompt("Venue", default="", show_default=False) or None
         arxiv = typer.prompt("arXiv id", default="", show_default=False) or None
         url = typer.prompt("URL", default="", show_default=False) or None
@@ -262,3 +259,14 @@ def rekey(
     from readlist.services import curate
 
     emit(curate.rekey(db(ctx), old, new), output_format(as_json))
+
+
+def _ask_year() -> Optional[int]:
+    """The year, asked again until it is a year or left empty: one typo costs no other answer."""
+    while True:
+        text = typer.prompt("Year", default="", show_default=False).strip()
+        if not text:
+            return None
+        if text.isdigit() and 1000 <= int(text) <= 2999:
+            return int(text)
+        typer.echo(f"{text!r} is not a year (like 2021); try again, or leave it empty.", err=True)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from readlist.names import parse_name
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -28,6 +26,8 @@ def byline(authors: list[str]) -> str:
 
 def family(author: str) -> str:
     """The family name with its particles, as the list shows it (`de Vries`)."""
+    from readlist.names import parse_name
+
     name = parse_name(author)
     return " ".join(part for part in (name.von, name.last.rstrip(",")) if part)
 
