@@ -551,6 +551,17 @@ class Link:
     opened: bool = False  # a browser was asked to show it
 
 
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts over the whole list, each most frequent first (months in time order)."""
+
+    total: int
+    by_status: list[tuple[str, int]]
+    by_topic: list[tuple[str, int]]
+    by_tag: list[tuple[str, int]]
+    by_month: list[tuple[str, int]]  # "YYYY-MM" of the first digest that listed the paper
+
+
 Result = (
     EntryList
     | Shown
@@ -567,4 +578,5 @@ Result = (
     | Fetched
     | Refreshed
     | Link
+    | Stats
 )

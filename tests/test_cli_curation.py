@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -322,3 +323,20 @@ def test_ctrl_c_is_cancelled_exit_6(cli, monkeypatch) -> None:
     result = cli("list", ok=False)
 
     assert result.exit_code == 6 and "Cancelled." in result.stderr
+
+
+def test_stats_counts_by_status_topic_tag_and_month(cli, three) -> None:
+    cli("status", three[0], "read")
+    cli("tag", three[0], three[1], "-t", "to-cite")
+
+    stats = cli.json("stats")
+    shown = cli("stats", "--json")  # the same through emit
+    table = cli("stats").stdout
+
+    assert stats == json.loads(shown.stdout)
+    assert stats["total"] == 3
+    assert stats["status"] == [{"value": "unread", "count": 2}, {"value": "read", "count": 1}]
+    assert stats["topic"] == [{"value": "Efficient ML", "count": 3}]
+    assert stats["tag"] == [{"value": "to-cite", "count": 2}]
+    assert stats["month"] == [{"value": "2024-02", "count": 3}]
+    assert "Efficient ML" in table and "█" in table

@@ -102,6 +102,7 @@ app.command(context_settings={"ignore_unknown_options": True})(browse.search)  #
 app.command()(curate.tag)
 app.command()(curate.untag)
 app.command()(browse.tags)
+app.command()(browse.stats)
 app.command()(curate.note)
 app.command()(browse.log)
 app.command()(curate.status)

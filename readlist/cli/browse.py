@@ -127,3 +127,14 @@ def next_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     from readlist.services import browse
 
     emit(browse.next_up(db(ctx)), output_format(as_json))
+
+
+def stats(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Counts by reading status, digest topic, tag and month first seen, with bars.
+
+    Example: readlist stats --json
+    """
+    from readlist.output.emit import emit
+    from readlist.services import browse
+
+    emit(browse.stats(db(ctx)), output_format(as_json))

@@ -29,6 +29,7 @@ from readlist.models import (
     Refreshed,
     Result,
     Shown,
+    Stats,
     TagCounts,
 )
 from readlist.output.text import plural
@@ -108,6 +109,9 @@ def _human(result: Result) -> None:
             render.out.print(render.entry_panel(result.entry, _year(result.entry)))
     elif isinstance(result, TagCounts):
         render.tags_table(result.counts)
+    elif isinstance(result, Stats):
+        groups = [("status", result.by_status), ("topic", result.by_topic), ("tag", result.by_tag)]
+        render.stats(result.total, [*groups, ("month first seen", result.by_month)])
     elif isinstance(result, Journal):
         render.journal(result.lines)
     elif isinstance(result, Changed):

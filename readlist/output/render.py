@@ -178,6 +178,21 @@ def tags_table(counts: list[tuple[str, int]]) -> None:
     out.print(table)
 
 
+def stats(total: int, groups: list[tuple[str, list[tuple[str, int]]]]) -> None:
+    """Each group as a table of counts with a bar, scaled to the group's largest count."""
+    out.print(Text(f"{total} entries", style="bold"))
+    for title, counts in groups:
+        if not counts:
+            continue
+        table = Table(title, "entries", "", box=None, title_justify="left", pad_edge=False)
+        widest = max(count for _, count in counts)
+        for label, count in counts:
+            bar = "█" * max(1, round(30 * count / widest))
+            table.add_row(safe(label), str(count), Text(bar, style="cyan"))
+        out.print()
+        out.print(table)
+
+
 def journal(lines: list[JournalLine]) -> None:
     if not lines:
         err.print("The journal is empty.")

@@ -26,6 +26,7 @@ from readlist.models import (
     Refreshed,
     Result,
     Shown,
+    Stats,
     TagCounts,
 )
 
@@ -167,6 +168,19 @@ def json_of(result: Result) -> Any:
         return [{"tag": tag, "count": count} for tag, count in result.counts]
     if isinstance(result, Journal):
         return journal_json(result.lines)
+    if isinstance(result, Stats):
+        return {
+            "total": result.total,
+            **{
+                name: [{"value": value, "count": count} for value, count in counts]
+                for name, counts in (
+                    ("status", result.by_status),
+                    ("topic", result.by_topic),
+                    ("tag", result.by_tag),
+                    ("month", result.by_month),
+                )
+            },
+        }
     if isinstance(result, Fetched):
         return {
             "new": [entry_json(e) for e in result.new],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from readlist import arxiv
 from readlist.errors import NotFound
-from readlist.models import EntryList, Journal, Link, NextUp, Shown, TagCounts
+from readlist.models import EntryList, Journal, Link, NextUp, Shown, Stats, TagCounts
 from readlist.services import library
 from readlist.services.library import Selection
 from readlist.services.session import reading
@@ -55,6 +55,26 @@ def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
 def tags(db: Path | None) -> TagCounts:
     with reading(db) as store:
         return TagCounts(library.tag_counts(store.entries()))
+
+
+def stats(db: Path | None, top: int = 10) -> Stats:
+    """How the list is made up: by reading status, digest topic, tag and month first seen."""
+    from collections import Counter
+
+    from readlist.models import STATUSES
+
+    with reading(db) as store:
+        entries = store.entries()
+    statuses = Counter(entry.status for entry in entries)
+    topics = Counter(topic for entry in entries for topic in entry.topics)
+    months = Counter(entry.first_date[:7] for entry in entries if entry.first_date)
+    return Stats(
+        total=len(entries),
+        by_status=[(status, statuses[status]) for status in STATUSES if statuses[status]],
+        by_topic=topics.most_common(top),
+        by_tag=library.tag_counts(entries)[:top],
+        by_month=sorted(months.items()),
+    )
 
 
 def log(
