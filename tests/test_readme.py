@@ -97,6 +97,7 @@ def test_quoted_results_in_readme_are_what_readlist_prints(tmp_path: Path) -> No
 def test_every_command_has_help_and_a_readme_section(name: str, cli) -> None:
     result = cli(name, "--help")
     assert "Usage:" in result.stdout
+    assert "Example: readlist " in result.stdout, f"{name} --help shows no example"
     assert re.search(rf"^### .*\b{name}\b", README, flags=re.M), f"README has no section for {name}"
 
 

@@ -60,7 +60,11 @@ class _ReadlistGroup(TyperGroup):
 
 app = typer.Typer(
     cls=_ReadlistGroup,
-    help="A reading list built from daily arXiv paper digests.",
+    help=(
+        "A reading list built from daily arXiv paper digests. The store is --db PATH, else $READLIST_DB, "
+        "else readlist.json in your user data directory (on Linux ~/.local/share/readlist/). "
+        "`readlist COMMAND --help` shows each command's options and an example."
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

@@ -15,6 +15,7 @@ from readlist.cli.common import (
     TagFilter,
     TopicFilter,
     UntilFilter,
+    complete_from,
     db,
     make_selection,
     output_format,
@@ -29,13 +30,18 @@ def list_(
     until: UntilFilter = None,
     tag: TagFilter = None,
     status: StatusFilter = None,
-    sort: Annotated[str, typer.Option("--sort", metavar="FIELD", help=f"{one_of(SORTS)}.")] = SORTS[0],
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="FIELD", help=f"{one_of(SORTS)}.", autocompletion=complete_from(SORTS))
+    ] = SORTS[0],
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     limit: LimitOption = None,
     keys_only: KeysOnlyOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List entries, newest digest first."""
+    """List entries, newest digest first.
+
+    Example: readlist list --tag inbox --status unread --sort priority
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 
@@ -44,7 +50,10 @@ def list_(
 
 
 def show(ctx: typer.Context, key: KeyArg, as_json: JsonOption = False) -> None:
-    """Everything about one entry: abstract, sightings, tags, status, notes."""
+    """Everything about one entry: abstract, sightings, tags, status, notes.
+
+    Example: readlist show aubert2024sparse
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 
@@ -86,6 +95,8 @@ def search(
 
     Fields: title:, author:, tag:, topic: (the digest's), cat: (arXiv category, cat:cs.CV), year:
     (2022 or 2022..2024), status:.
+
+    Example: readlist search 'author:aubert "register tokens"' year:2023..
     """
     from readlist.output.emit import emit
     from readlist.services import browse
@@ -95,7 +106,10 @@ def search(
 
 
 def tags(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """All tags with the number of entries carrying each."""
+    """All tags with the number of entries carrying each.
+
+    Example: readlist tags --json
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 
@@ -113,7 +127,10 @@ def log(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown for a lab notebook.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """The journal: notes and status changes across entries, newest day first."""
+    """The journal: notes and status changes across entries, newest day first.
+
+    Example: readlist log --since 2024-01-01 --markdown > notebook.md
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 
@@ -122,7 +139,10 @@ def log(
 
 
 def next_(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """The queued paper to read next (most urgent, then queued longest)."""
+    """The queued paper to read next (most urgent, then queued longest).
+
+    Example: readlist next --json
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 

@@ -31,7 +31,10 @@ from readlist.errors import Cancelled, InvalidInput
 
 
 def tag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption = False) -> None:
-    """Add tags to entries (lower case, spaces become hyphens)."""
+    """Add tags to entries (lower case, spaces become hyphens).
+
+    Example: readlist tag aubert2024sparse -t "to cite"
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -39,7 +42,10 @@ def tag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption = 
 
 
 def untag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption = False) -> None:
-    """Remove tags from entries."""
+    """Remove tags from entries.
+
+    Example: readlist untag aubert2024sparse -t to-cite
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -90,7 +96,10 @@ def note(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Append a dated note to an entry's annotation log (or --delete one)."""
+    """Append a dated note to an entry's annotation log (or --delete one).
+
+    Example: readlist note aubert2024sparse "Fig. 3 explains the artefacts"
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -113,7 +122,10 @@ def status(
     priority: PriorityOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Set the reading status (and priority) of entries; each change is logged."""
+    """Set the reading status (and priority) of entries; each change is logged.
+
+    Example: readlist status aubert2024sparse queued --priority 1
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -150,9 +162,9 @@ def add(
 ) -> None:
     """Add a paper by hand, or by arXiv id with what arXiv knows of it.
 
-    With no options in a terminal, asks for the fields. Examples:
-    readlist add arXiv:2401.11535 --tag to-read;
-    readlist add --title "Attention Is All You Need" --author "Ashish Vaswani" --year 2017
+    With no options in a terminal, asks for the fields.
+
+    Example: readlist add arXiv:2401.11535 --tag to-read
     """
     from readlist.output.emit import emit
     from readlist.services import curate
@@ -195,7 +207,10 @@ def edit(
     arxiv: ArxivOpt = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Fix an entry's metadata; later imports never overwrite what you set here."""
+    """Fix an entry's metadata; later imports never overwrite what you set here.
+
+    Example: readlist edit aubert2024sparse --venue "CVPR 2024"
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -209,7 +224,10 @@ def rm(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove entries (asks first)."""
+    """Remove entries (asks first).
+
+    Example: readlist rm aubert2024sparse --yes
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
