@@ -11,7 +11,7 @@ from pathlib import Path
 
 from readlist.clock import now_iso
 from readlist.errors import InvalidInput
-from readlist.models import Added, Changed, Event, Noted, NoteDeleted
+from readlist.models import Added, Changed, Entry, Event, Noted, NoteDeleted
 from readlist.output.text import plural
 from readlist.services import library
 from readlist.services.library import Fields
@@ -63,7 +63,9 @@ def edit(db: Path | None, key: str, fields: Fields) -> Changed:
 def rm(db: Path | None, keys: list[str], confirm: Confirm) -> Changed:
     with writing(db) as store:
         entries = library.resolve_all(store, keys)
-        confirm(f"Remove {plural(len(entries), 'entry', 'entries')}: {', '.join(e.key for e in entries)}?")
+        confirm(
+            f"Remove {plural(len(entries), 'entry', 'entries')}: {', '.join(e.key for e in entries)}?{_what_goes(entries)}"
+        )
         return Changed("rm", library.remove_entries(store, [e.key for e in entries], now_iso()))
 
 
@@ -85,3 +87,14 @@ def rekey(db: Path | None, old: str, new: str) -> Changed:
         entry.log.append(Event(at=now_iso(), kind="edit", text=f"key {previous} -> {new}"))
         store.save([entry])
     return Changed("rekey", [entry])
+
+
+def _what_goes(entries: list[Entry]) -> str:
+    """What removing loses for good: notes, reading status and tags; said before it happens."""
+    notes = sum(len(e.notes) for e in entries)
+    read = sum(e.status != "unread" for e in entries)
+    tagged = sum(bool(e.tags) for e in entries)
+    lost = [plural(notes, "note", "notes")] if notes else []
+    lost += [f"the reading status of {plural(read, 'entry', 'entries')}"] if read else []
+    lost += [f"the tags of {plural(tagged, 'entry', 'entries')}"] if tagged else []
+    return f" This deletes {', '.join(lost)} for good." if lost else ""
