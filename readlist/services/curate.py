@@ -63,9 +63,8 @@ def edit(db: Path | None, key: str, fields: Fields) -> Changed:
 def rm(db: Path | None, keys: list[str], confirm: Confirm) -> Changed:
     with writing(db) as store:
         entries = library.resolve_all(store, keys)
-        confirm(
-            f"Remove {plural(len(entries), 'entry', 'entries')}: {', '.join(e.key for e in entries)}?{_what_goes(entries)}"
-        )
+        keys_text = ", ".join(e.key for e in entries)
+        confirm(f"Remove {plural(len(entries), 'entry', 'entries')}: {keys_text}?{_what_goes(entries)}")
         return Changed("rm", library.remove_entries(store, [e.key for e in entries], now_iso()))
 
 
