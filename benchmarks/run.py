@@ -14,6 +14,7 @@ import contextlib
 import datetime as _dt
 import os
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -30,12 +31,15 @@ import orjson
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import digestgen  # noqa: E402
+import peers  # noqa: E402
 
 DEFAULT_SEED = 20240501
 TAG_X = "bench-x"
 NOTE_TEXT = "Benchmark note: compare with the baseline in section 4."
 SMALL_N = 10_000  # at or below: absolute targets; above: targets relative to the floors
 RSS_LIMIT_MB = 1.5 * 1024  # 1.5 GiB, in MiB (ru_maxrss is KiB on Linux)
+PTY_SIZE = (120, 40)  # columns, rows of the pseudo-terminal the "(terminal)" rows print to
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r")
 
 DROPPED_ENV = frozenset(
     {
@@ -88,7 +92,7 @@ class Run:
 # command would report at least this script's peak. The spawner is a bare `python -I -S`
 # (about 8 MiB) that forks, execs, times the child and reads wait4's rusage for it alone.
 SPAWNER = r"""
-import json, os, signal, sys, time
+import fcntl, json, os, signal, struct, sys, termios, time
 killed = []
 def on_alarm(signum, frame):
     killed.append(1)
@@ -101,6 +105,10 @@ out = sys.stdout
 for line in sys.stdin:
     req = json.loads(line)
     killed.clear()
+    size = req.get("pty")  # [columns, rows]: stdout is a terminal of that size, which we drain
+    if size:
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     t0 = time.perf_counter()
     pid = os.fork()
     if pid == 0:
@@ -111,6 +119,10 @@ for line in sys.stdin:
                 (1, req["stdout"] or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
                 (2, req["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
             ):
+                if fd == 1 and size:
+                    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+                    os.dup2(slave, 1)
+                    continue
                 os.dup2(os.open(path, flags, 0o644), fd)
             os.closerange(3, 256)
             os.execvpe(req["cmd"][0], req["cmd"], req["env"])
@@ -118,6 +130,18 @@ for line in sys.stdin:
             os.write(2, ("cannot start: %s\n" % exc).encode())
         os._exit(127)
     signal.setitimer(signal.ITIMER_REAL, req["timeout"])
+    if size:
+        os.close(slave)
+        with open(req["stdout"] or os.devnull, "wb") as sink:
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child has closed the terminal (exited or killed)
+                    break
+                if not chunk:
+                    break
+                sink.write(chunk)
+        os.close(master)
     _, status, ru = os.wait4(pid, 0)
     elapsed = time.perf_counter() - t0
     signal.setitimer(signal.ITIMER_REAL, 0)
@@ -148,10 +172,11 @@ class Spawner:
         stdin_path: str | None = None,
         err_path: str,
         timeout: float,
+        pty: tuple[int, int] | None = None,
     ) -> Run:
         req = {
             "cmd": cmd, "env": env, "stdin": stdin_path, "stdout": stdout_path,
-            "stderr": err_path, "timeout": timeout,
+            "stderr": err_path, "timeout": timeout, "pty": pty,
         }  # fmt: skip
         assert self.proc.stdin and self.proc.stdout
         self.proc.stdin.write(orjson.dumps(req).decode() + "\n")
@@ -265,6 +290,11 @@ class Bench:
         self.env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
         self.dropped_env = sorted(k for k in os.environ if k in DROPPED_ENV)
         self.env.setdefault("COLUMNS", "120")
+        # a terminal of PTY_SIZE: Rich takes COLUMNS/LINES over the terminal's own size
+        self.pty_env = dict(self.env, COLUMNS=str(PTY_SIZE[0]), LINES=str(PTY_SIZE[1]))
+        self.pty_env.setdefault("TERM", "xterm-256color")
+        self.side: peers.SideBySide | None = None
+        self.installs: dict[str, peers.Install] = {}
         if args.pycache_prefix:
             # Bytecode is cached (as after a pip install) in a temp dir rather than next to the
             # sources, which may be an editable install in a work tree. The warm-up run fills it.
@@ -278,7 +308,9 @@ class Bench:
         if not self.args.quiet:
             print(f"[{self.elapsed():6.1f}s] {msg}", file=sys.stderr, flush=True)
 
-    def exec(self, cmd: list[str], **kw: Any) -> Run:
+    def exec(self, cmd: list[str], *, terminal: bool = False, **kw: Any) -> Run:
+        if terminal:
+            return self.spawner.run(cmd, self.pty_env, err_path=self.err, timeout=self.args.timeout, pty=PTY_SIZE, **kw)
         return self.spawner.run(cmd, self.env, err_path=self.err, timeout=self.args.timeout, **kw)
 
     def runs_for(self, warm: Run, planned: int, ops_left: int, frac: float | None = None) -> int:
@@ -310,6 +342,7 @@ class Bench:
         stdout_path: str | None = None,
         before_each: Any = None,
         shown: str | None = None,
+        terminal: bool = False,
     ) -> Row:
         planned = planned or self.args.runs
         cmd_at = make_cmd if callable(make_cmd) else (lambda i, c=make_cmd: c)
@@ -318,7 +351,7 @@ class Bench:
         out = stdout_path or str(self.work / "stdout.txt")
         if before_each:
             before_each(-1)
-        warm = self.exec(warm_cmd or cmd_at(-1), stdout_path=out)
+        warm = self.exec(warm_cmd or cmd_at(-1), stdout_path=out, terminal=terminal)
         if warm.rc != 0 or warm.timed_out:
             row.runs.append(warm)  # no point repeating a command that fails; record it
             row.note = "warm-up failed; not repeated"
@@ -330,7 +363,7 @@ class Bench:
         while i < runs:
             if before_each:
                 before_each(i)
-            r = self.exec(cmd_at(i), stdout_path=out)
+            r = self.exec(cmd_at(i), stdout_path=out, terminal=terminal)
             row.runs.append(r)
             if r.rc != 0 or r.timed_out:
                 break
@@ -376,7 +409,7 @@ class Bench:
         gen_s = time.perf_counter() - t0
         meta.update(files=files, digest_mb=round(size / 1e6, 1), generate_s=round(gen_s, 2))
         self.say(f"generated {n} papers in {files} files ({size / 1e6:.1f} MB) in {gen_s:.1f}s")
-        ops_total = 17
+        ops_total = 24
 
         # 2. start-up floors and --help
         py = self.py
@@ -476,17 +509,60 @@ class Bench:
         # 7. read commands
         db = ["--db", str(store)]
         show_key = keys[len(keys) // 4]
+        all_n = ["--limit", str(max(n, 1))]
+        wide, some = digestgen.SEARCH_WIDE, digestgen.SEARCH_SOME
         self.measure("list --limit 20", "read", rl + db + ["list", "--limit", "20"], ops_left=ops_total - 6)
         self.measure(f"list --tag X  (~1%: {k})", "read", rl + db + ["list", "--tag", TAG_X], ops_left=ops_total - 7)
         self.measure(
             f"search {digestgen.SEARCH_WORD}  (~1%)", "read",
             rl + db + ["search", digestgen.SEARCH_WORD], ops_left=ops_total - 8,
         )  # fmt: skip
-        self.measure("show KEY", "read", rl + db + ["show", show_key], ops_left=ops_total - 9)
+        # every row printed, the first screen, and the wide searches
+        printed = work / "printed.txt"
+        lst = self.measure(
+            "list --limit N  (all printed, pipe)", "read-all", rl + db + ["list", *all_n],
+            ops_left=ops_total - 9, stdout_path=str(printed),
+        )  # fmt: skip
+        meta["list_all_rows_pipe"] = count_rows(printed) if not lst.error else None
+        lst_t = self.measure(
+            f"list --limit N  (all printed, terminal {PTY_SIZE[0]}x{PTY_SIZE[1]})", "read-all",
+            rl + db + ["list", *all_n], ops_left=ops_total - 10, stdout_path=str(printed), terminal=True,
+        )  # fmt: skip
+        meta["list_all_rows_terminal"] = count_rows(printed) if not lst_t.error else None
+        for i, (word, share) in enumerate(((wide, "~100%"), (some, "~20%"))):
+            first = self.measure(
+                f"search {word}  ({share}, first screen)", "read",
+                rl + db + ["search", word], ops_left=ops_total - 11 - 2 * i, stdout_path=str(printed),
+            )  # fmt: skip
+            meta[f"search_{word}_rows_first_screen"] = count_rows(printed) if not first.error else None
+            every = self.measure(
+                f"search {word}  ({share}, all printed)", "read-all",
+                rl + db + ["search", word, *all_n], ops_left=ops_total - 12 - 2 * i, stdout_path=str(printed),
+            )  # fmt: skip
+            meta[f"search_{word}_rows_all"] = count_rows(printed) if not every.error else None
+        self.measure("show KEY", "read", rl + db + ["show", show_key], ops_left=ops_total - 15)
+
+        # export: cold (the first export of a store just written: a fresh copy, no output file
+        # yet) and warm (the same store exported again, unchanged, over its last output)
         export_file = work / "export.bib"
+        cold_store = work / "cold-store.json"
+
+        def fresh_copy(i: int) -> None:
+            remove(cold_store)
+            export_file.unlink(missing_ok=True)
+            if store.exists():  # else the export fails, and says so in its row
+                shutil.copyfile(store, cold_store)
+
+        self.measure(
+            "export -o FILE (all, cold)", "export",
+            [*rl, "--db", str(cold_store), "export", "-o", str(export_file)], ops_left=ops_total - 16,
+            before_each=fresh_copy,
+        )  # fmt: skip
+        remove(cold_store)
         ex = self.measure(
-            "export -o FILE (all)", "export", rl + db + ["export", "-o", str(export_file)], ops_left=ops_total - 10
-        )
+            "export -o FILE (all, warm)", "export",
+            rl + db + ["export", "-o", str(export_file)], ops_left=ops_total - 17,
+        )  # fmt: skip
         if export_file.exists():
             meta["export_mb"] = round(export_file.stat().st_size / 1e6, 1)
             if not ex.error:
@@ -496,6 +572,20 @@ class Bench:
 
         # hit counts (outside timing), to show what the read commands returned
         meta["search_hits"] = self.count_json(rl + db + ["search", digestgen.SEARCH_WORD, "--json"])
+        expected = digestgen.expected_hits(n)
+        for word in (wide, some):
+            hits = self.count_json(rl + db + ["search", word, "--json"])
+            meta[f"search_{word}_hits"] = hits
+            if hits != expected[word]:
+                self.notes.append(f"`search {word}` found {hits} entries; {expected[word]} papers carry the word")
+            if meta.get(f"search_{word}_rows_all") not in (None, hits):
+                self.notes.append(
+                    f"`search {word} --limit N` printed {meta[f'search_{word}_rows_all']} rows for {hits} hits"
+                )
+        for where in ("pipe", "terminal"):
+            rows = meta.get(f"list_all_rows_{where}")
+            if rows is not None and rows != n:
+                self.notes.append(f"`list --limit N` to a {where} printed {rows} rows for {n} entries")
         meta["list_tag_hits"] = self.count_json(rl + db + ["list", "--tag", TAG_X, "--json"])
 
         # 8. single-entry changes, each timed run on a different entry so that none is a no-op
@@ -506,13 +596,13 @@ class Bench:
 
         tag_key, note_key, status_key = pick(span - 10), pick(span // 2), pick(span // 3)
         self.measure(
-            "tag KEY -t X", "write", lambda i: rl + db + ["tag", tag_key(i), "-t", TAG_X], ops_left=ops_total - 11
+            "tag KEY -t X", "write", lambda i: rl + db + ["tag", tag_key(i), "-t", TAG_X], ops_left=ops_total - 18
         )
         self.measure(
-            "note KEY TEXT", "write", lambda i: rl + db + ["note", note_key(i), NOTE_TEXT], ops_left=ops_total - 12
+            "note KEY TEXT", "write", lambda i: rl + db + ["note", note_key(i), NOTE_TEXT], ops_left=ops_total - 19
         )
         self.measure(
-            "status KEY read", "write", lambda i: rl + db + ["status", status_key(i), "read"], ops_left=ops_total - 13
+            "status KEY read", "write", lambda i: rl + db + ["status", status_key(i), "read"], ops_left=ops_total - 20
         )
         self.check_writes(db, status_key(0), note_key(0), tag_key(0))
 
@@ -522,10 +612,49 @@ class Bench:
         self.more_runs(wf, [py, "-c", WRITE_FLOOR, str(floor_file), str(work / "rewrite.json")], ops_left=1)
         remove(work / "rewrite.json")
 
+        if a.peers:
+            self.run_peers()
+
         meta["loadavg_end"] = os.getloadavg()
         meta["total_s"] = round(self.elapsed(), 1)
         self.judge()
         return 0
+
+    def run_peers(self) -> None:
+        """readlist, pubs, papis and cobib on the same BibTeX file, in the same rounds."""
+        a, n, meta = self.args, self.n, self.meta
+        bib = self.work / "papers.bib"
+        count, size = digestgen.write_bibtex(n, a.seed, str(bib))
+        meta["peers_bib_mb"] = round(size / 1e6, 1)
+        names = [x for x in a.peers.split(",") if x]
+        unknown = [x for x in names if x not in peers.PEERS]
+        if unknown:
+            self.notes.append(f"--peers: unknown {', '.join(unknown)} (known: {', '.join(peers.PEERS)})")
+        names = [x for x in names if x in peers.PEERS]
+        peers_dir = Path(a.peers_dir) if a.peers_dir else self.work / "peer-venvs"
+        tools, self.installs = peers.make_tools(self, peers_dir, names, self.say)
+        for name, inst in self.installs.items():
+            if inst.error:
+                self.notes.append(f"peer {name} not run: {inst.error}")
+        meta["peers"] = {
+            name: {"version": i.version, "error": i.error, "packages": i.packages, "install_s": round(i.seconds, 1)}
+            for name, i in self.installs.items()
+        }
+        keys = digestgen.bibtex_keys(n, a.seed)
+        side = peers.SideBySide(self, tools, bib, keys, n)
+        self.side = side
+        self.say(f"peers: {', '.join(t.name for t in tools)} on {count} papers ({size / 1e6:.1f} MB of BibTeX)")
+        ops = [op for op, _ in peers.OPERATIONS]
+        side.run(ops[:1])
+        rl = tools[0]
+        if isinstance(rl, peers.Readlist) and not rl.error:
+            out = self.work / "peer-keys.txt"
+            r = self.exec(rl.keys_command(), stdout_path=str(out))
+            rl_keys = out.read_text("utf-8").split() if r.rc == 0 else []
+            if rl_keys:
+                rl.keys = rl_keys  # type: ignore[attr-defined]
+        side.run(ops[1:])
+        self.notes.extend(f"peers: {x}" for x in side.notes)
 
     def more_runs(self, row: Row, cmd: list[str], ops_left: int) -> None:
         if row.error or not row.runs:
@@ -588,6 +717,8 @@ class Bench:
             if row.kind == "help":
                 ratio(row, typer_floor)
                 checks.append(("<= 1.3x import typer", row.ratio is not None and row.ratio <= 1.3))
+            elif row.kind == "read-all":  # every row printed: measured against the floor, no target
+                ratio(row, read_floor)
             elif row.kind == "read":
                 ratio(row, read_floor)
                 if small:
@@ -697,6 +828,16 @@ class Bench:
         lines.append("read and write floors: runs before the read commands and again after the changes, pooled")
         if m.get("import_said"):
             lines.append(f"import said: {m['import_said']}")
+        if m.get("list_all_rows_pipe") is not None or m.get(f"search_{digestgen.SEARCH_WIDE}_hits") is not None:
+            lines.append(
+                f"rows printed: list --limit N {m.get('list_all_rows_pipe')} (pipe), "
+                f"{m.get('list_all_rows_terminal')} (terminal); "
+                + "; ".join(
+                    f"search {w}: {m.get(f'search_{w}_hits')} hits, {m.get(f'search_{w}_rows_first_screen')} rows "
+                    f"on the first screen, {m.get(f'search_{w}_rows_all')} with --limit N"
+                    for w in (digestgen.SEARCH_WIDE, digestgen.SEARCH_SOME)
+                )
+            )
         lines.append(f"total benchmark time {m['total_s']} s (generation {m['generate_s']} s)")
         for note in self.notes:
             lines.append(f"note: {note}")
@@ -712,13 +853,47 @@ class Bench:
                 lines.extend(f"  {row.result}  {row.name}: {why}" for why in row.why)
         else:
             lines.append("all targets met")
+        if self.side is not None:
+            lines.append("")
+            lines.extend(self.side_report())
         return "\n".join(lines)
+
+    def side_report(self) -> list[str]:
+        assert self.side is not None
+        m = self.meta
+        versions = ", ".join(
+            f"{k} {v['version'] or '?'}" + (f" (not run: {v['error']})" if v["error"] else "")
+            for k, v in m.get("peers", {}).items()
+        )
+        lines = [
+            f"SIDE BY SIDE: the same {self.n:,} papers as one BibTeX file ({m.get('peers_bib_mb')} MB), "
+            f"each tool in its own home; {versions}",
+            f"median of up to {self.args.peers_runs} rounds after 1 warm-up (import: up to "
+            f"{self.args.peers_import_runs}, each into an empty library); a round runs every tool once",
+            "",
+        ]
+        rows = self.side.table()
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        for j, r in enumerate(rows):
+            cells = (c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=False)))
+            lines.append("  ".join(cells).rstrip())
+            if j == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        lines.append("entries: what each tool printed, wrote, imported or tagged (checked on its warm-up run)")
+        for (op, tool), cell in self.side.cells.items():
+            if cell.error and cell.error not in ("no library (import failed)",):
+                lines.append(f"  {tool} {op}: {cell.error}")
+        return lines
 
     def markdown(self) -> str:
         rows = self.table()
         md = ["| " + " | ".join(rows[0]) + " |", "|" + "|".join("---" for _ in rows[0]) + "|"]
         for r in rows[1:]:
             md.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
+        if self.side is not None:
+            side = self.side.table()
+            md += ["", "| " + " | ".join(side[0]) + " |", "|" + "|".join("---" for _ in side[0]) + "|"]
+            md += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in side[1:]]
         return "\n".join(md) + "\n"
 
     def to_json(self) -> dict[str, Any]:
@@ -726,6 +901,7 @@ class Bench:
             "meta": self.meta,
             "rows": [r.to_json() for r in self.rows],
             "notes": self.notes,
+            "side_by_side": self.side.to_json() if self.side is not None else None,
             "failures": [
                 {"operation": r.name, "result": r.result, "why": r.why}
                 for r in self.rows
@@ -813,6 +989,15 @@ def git_commit() -> str | None:
         return None
 
 
+def count_rows(path: Path) -> int | None:
+    """Entry rows in a table readlist printed (to a file or, with escapes, to a terminal)."""
+    try:
+        text = ANSI.sub("", path.read_text("utf-8", "replace"))
+    except OSError:
+        return None
+    return peers.readlist_rows(text)
+
+
 def remove(path: Path) -> None:
     for p in (path, path.with_name(path.name + ".lock")):
         with contextlib.suppress(FileNotFoundError):
@@ -865,11 +1050,34 @@ def main(argv: list[str] | None = None) -> int:
         help="PYTHONPYCACHEPREFIX for the timed processes ('' to leave unset)",
     )
     ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    ap.add_argument(
+        "--peers",
+        nargs="?",
+        const=",".join(peers.PEERS),
+        default="",
+        metavar="LIST",
+        help="also run pubs, papis and cobib (or the comma-separated LIST) side by side with readlist "
+        "on the same papers, each installed into a venv of its own (see --peers-dir)",
+    )
+    ap.add_argument(
+        "--peers-dir",
+        default=None,
+        help="where the peers' venvs live and are reused (default: inside the work dir, made anew)",
+    )
+    ap.add_argument("--peers-runs", type=int, default=3, help="timed rounds per operation (default 3)")
+    ap.add_argument("--peers-import-runs", type=int, default=2, help="timed import rounds (default 2)")
+    ap.add_argument(
+        "--peers-import-timeout", type=float, default=300.0, help="kill one import after this many seconds (300)"
+    )
+    ap.add_argument(
+        "--peers-budget", type=float, default=2400.0, help="seconds the side-by-side part may take (default 2400)"
+    )
+    ap.add_argument("--peers-install-timeout", type=float, default=900.0, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.import_runs is None:
         args.import_runs = 5 if args.n <= 20_000 else 3
-    if args.n < 1 or args.runs < 1 or args.import_runs < 1:
-        ap.error("--n, --runs and --import-runs must be positive")
+    if args.n < 1 or args.runs < 1 or args.import_runs < 1 or args.peers_runs < 1 or args.peers_import_runs < 1:
+        ap.error("--n and the --runs options must be positive")
 
     bench = Bench(args)
     try:
