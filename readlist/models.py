@@ -6,7 +6,7 @@ Text is kept exactly as written; normalising is the job of `textnorm`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from operator import itemgetter
@@ -444,7 +444,7 @@ class EntryList:
     """Entries of `list` or `search`, in order; `highlights` marks what a search matched."""
 
     entries: list[Entry]
-    highlights: dict[str, dict[str, list[tuple[int, int]]]] = field(default_factory=dict)
+    highlights: Mapping[str, dict[str, list[tuple[int, int]]]] = field(default_factory=dict)
     limited: bool = False  # the user chose how many (--limit): a table shows them all
 
 

@@ -19,8 +19,8 @@ A `word:value` whose `word` is not one of these fields is an ordinary word (URLs
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from readlist.errors import InvalidInput
@@ -83,14 +83,41 @@ class Query:
     terms: tuple[Term, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit:
     """A matching entry; `highlights` holds spans of the original title and of the authors
-    joined with ", ", so that the renderer can mark what matched without folding again."""
+    joined with ", ", so that the renderer can mark what matched without folding again.
+
+    They are found when first asked for: a search that hits every paper draws a hundred rows
+    and prints the rest as plain lines, so most hits never need them.
+    """
 
     entry: Entry
     score: float
-    highlights: dict[str, list[tuple[int, int]]]
+    _highlighter: _Highlighter = field(repr=False, compare=False)
+    _found: dict[str, list[tuple[int, int]]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def highlights(self) -> dict[str, list[tuple[int, int]]]:
+        if self._found is None:
+            self._found = self._highlighter(self.entry)
+        return self._found
+
+
+class Highlights(Mapping[str, dict[str, list[tuple[int, int]]]]):
+    """The highlights of hits by key, each found when a renderer asks for it."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self._hits = {hit.entry.key: hit for hit in hits}
+
+    def __getitem__(self, key: str) -> dict[str, list[tuple[int, int]]]:
+        return self._hits[key].highlights
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._hits)
+
+    def __len__(self) -> int:
+        return len(self._hits)
 
 
 def parse_query(text: str) -> Query:
@@ -301,7 +328,7 @@ def search(entries: Iterable[Entry], query: Query, year_of: Callable[[Entry], in
                 break
             score += weight or 0.0
         else:
-            hits.append(Hit(entry, score, highlight(entry)))
+            hits.append(Hit(entry, score, highlight))
     hits.sort(key=lambda hit: hit.entry.key)
     hits.sort(key=lambda hit: (hit.score, hit.entry.last_date or ""), reverse=True)
     return hits

@@ -7,7 +7,7 @@ so `[bold]` prints literally and no control sequence reaches the terminal.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import groupby
 
@@ -41,7 +41,7 @@ def _highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
 def entries_table(
     entries: list[Entry],
     year_of: Callable[[Entry], int | None],
-    highlights: dict[str, dict[str, list[tuple[int, int]]]] | None = None,
+    highlights: Mapping[str, dict[str, list[tuple[int, int]]]] | None = None,
     title: str | None = None,
     width: int = 80,
 ) -> Table:
@@ -96,7 +96,7 @@ def entries_table(
 def print_entries(
     entries: list[Entry],
     year_of: Callable[[Entry], int | None],
-    highlights: dict[str, dict[str, list[tuple[int, int]]]] | None = None,
+    highlights: Mapping[str, dict[str, list[tuple[int, int]]]] | None = None,
 ) -> None:
     if not entries:
         err.print("No entries match.")

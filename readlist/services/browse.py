@@ -47,9 +47,7 @@ def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
     with reading(db) as store:
         hits = engine.search(store.entries(where=engine.prefilter(parsed)), parsed, year_of=publication_year)
     hits = hits[:limit] if limit is not None else hits
-    return EntryList(
-        [hit.entry for hit in hits], {hit.entry.key: hit.highlights for hit in hits}, limited=limit is not None
-    )
+    return EntryList([hit.entry for hit in hits], engine.Highlights(hits), limited=limit is not None)
 
 
 def tags(db: Path | None) -> TagCounts:
