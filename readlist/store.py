@@ -25,7 +25,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from readlist.errors import StoreError
-from readlist.fsutil import check_writable, real_path, remove_stale_temp_files, write_atomically
+from readlist.fsutil import check_writable, kind_of, real_path, remove_stale_temp_files, write_atomically
 from readlist.models import Entry, MalformedEntry
 from readlist.textnorm import identity
 
@@ -61,7 +61,15 @@ class _BufferedStorage(Storage):
         self.changed = True
 
 
+def _check_regular(path: Path) -> None:
+    """A store is a regular file (or none yet): a device, FIFO or directory is never read or written."""
+    kind = kind_of(path)
+    if kind is not None:
+        raise StoreError(f"{path}: the store must be a regular file, this is {kind}; it was left unchanged")
+
+
 def _load(path: Path) -> dict[str, dict[str, Any]]:
+    _check_regular(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -224,6 +232,7 @@ def open_store(path: Path, *, write: bool = False) -> Iterator[Store]:
     from filelock import FileLock, Timeout
 
     target = real_path(path)  # a symlinked store is written through, and locked as one file
+    _check_regular(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         check_writable(target)
