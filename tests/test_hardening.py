@@ -81,3 +81,45 @@ def test_a_store_that_is_not_a_regular_file_is_refused_and_never_written(
         )
     assert stat.S_ISFIFO(store.stat().st_mode) if kind == "fifo" else store.is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "odd-store"]
+
+
+# -- 2. LaTeX that pylatexenc cannot decode -------------------------------------------------
+UNDECODABLE = [
+    pytest.param(r"see \href{https://x.org}{the site}", id="href"),
+    pytest.param(r"\textcolor", id="textcolor_without_arguments"),
+    pytest.param(r"\colorbox{red}", id="colorbox_missing_argument"),
+    pytest.param(r"\sqrt", id="bare_sqrt"),
+    pytest.param(r"a\footnote", id="footnote"),
+    pytest.param(r"\date", id="date"),
+    pytest.param(r"\title", id="title"),
+    pytest.param(r"\author", id="author"),
+    pytest.param(r"\begin{array} x", id="unclosed_array"),
+    pytest.param("{" * 250 + "deep" + "}" * 250, id="nesting_250"),
+    pytest.param(r"\url", id="bare_url_warns"),
+]
+
+
+@pytest.mark.parametrize("latex", UNDECODABLE)
+def test_a_field_that_cannot_be_decoded_is_kept_and_reported_at_its_line(cli, tmp_path: Path, latex: str) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{first, title = {Fine}, year = {2020}}\n\n"
+        f"@article{{odd,\n  title = {{Odd}},\n  note = {{{latex}}},\n  year = {{2021}},\n}}\n",
+        encoding="utf-8",
+    )
+    digest = tmp_path / "d.txt"
+    digest.write_text("Vision\n\n2023-12-16 更新\n\nA Digest Paper\n\nAuthors:Ann Lee\n\nText.\n", encoding="utf-8")
+    result = cli("import", str(bib), str(digest), ok=False)
+    assert result.exit_code == ExitCode.PROBLEMS, result.stderr
+    assert "Traceback" not in result.stderr and "WARNING" not in result.stderr
+    assert "refs.bib:5: odd: field 'note' has LaTeX it cannot read" in result.stderr
+    assert sorted(cli("list", "--keys").stdout.split()) == ["first", "lee2023digest", "odd"]
+    assert cli("export", "odd").exit_code == 0
+
+
+def test_an_undecodable_title_is_kept_as_written(cli, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{k, title = {Links \\href{https://x.org}{here}}, year = {2022}}\n", encoding="utf-8")
+    result = cli("import", str(bib), ok=False)
+    assert "refs.bib:1: k: field 'title' has LaTeX it cannot read" in result.stderr
+    assert cli.json("show", "k")["title"] == "Links \\href{https://x.org}{here}"
