@@ -123,3 +123,131 @@ def test_an_undecodable_title_is_kept_as_written(cli, tmp_path: Path) -> None:
     result = cli("import", str(bib), ok=False)
     assert "refs.bib:1: k: field 'title' has LaTeX it cannot read" in result.stderr
     assert cli.json("show", "k")["title"] == "Links \\href{https://x.org}{here}"
+
+
+# -- 3. terminal escapes and bidi controls ----------------------------------------------------
+OSC_TITLE, OSC_CLIPBOARD, CLEAR, C1_CSI, C1_OSC = (
+    "\x1b]0;pwned\x07",
+    "\x1b]52;c;SGVsbG8=\x07",
+    "\x1b[2J",
+    "\x9b",
+    "\x9d",
+)
+RLO, LRI = "\u202e", "\u2066"
+NASTY = (OSC_TITLE, OSC_CLIPBOARD, CLEAR, C1_CSI, C1_OSC, RLO, LRI)
+
+
+def _clean(text: str) -> bool:
+    return not any(c in text for c in ("\x1b", "\x07", C1_CSI, C1_OSC, RLO, LRI))
+
+
+def test_tag_note_add_and_edit_strip_controls_with_the_import_rule(cli, library) -> None:
+    key = library[0]
+    cli("tag", key, "-t", f"x{CLEAR}y{RLO}")
+    cli("note", key, f"see {OSC_CLIPBOARD}fig 3{LRI}\nline two")
+    cli("edit", key, "--venue", f"{OSC_TITLE}WACV")
+    added = cli("add", "--title", f"{CLEAR}A {RLO}Title", "--author", f"Ann{C1_CSI} Lee").stdout.strip()
+    for shown in (cli.json("show", key), cli.json("show", added)):
+        assert _clean(repr(shown).encode().decode("unicode_escape")), shown
+    assert cli.json("show", key)["tags"] == ["xy"]
+    assert cli.json("show", key)["notes"][0]["text"] == "see fig 3\nline two"
+    assert cli.json("show", key)["venue"] == "WACV"
+    assert cli.json("show", added)["title"] == "A Title"
+
+
+@pytest.fixture
+def raw_store(cli, library, db_path: Path) -> str:
+    """A store written before the rule existed: controls in a key, a title, a tag and a note."""
+    import json
+
+    cli("note", library[0], "plain note")
+    data = json.loads(db_path.read_text(encoding="utf-8"))
+    doc = next(d for d in data["entries"].values() if d["key"] == library[0])
+    key = "k" + CLEAR + RLO
+    doc["key"] = key
+    doc["title"] = "T" + "".join(NASTY)
+    doc["tags"] = ["t" + OSC_TITLE]
+    doc["notes"][0]["text"] = "n" + "".join(NASTY)
+    doc["url"] = "https://x.org/" + C1_CSI
+    db_path.write_text(json.dumps(data), encoding="utf-8")
+    return key
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["list", "--keys"], id="list_keys"),
+        pytest.param(["cite", "KEY"], id="cite"),
+        pytest.param(["log"], id="log"),
+        pytest.param(["log", "--markdown"], id="log_markdown"),
+        pytest.param(["export", "--format", "csv"], id="csv"),
+        pytest.param(["export", "--format", "markdown"], id="markdown"),
+        pytest.param(["list"], id="list"),
+        pytest.param(["show", "KEY"], id="show"),
+    ],
+)
+def test_stored_controls_never_reach_the_output(cli, raw_store: str, args: list[str]) -> None:
+    result = cli(*[raw_store if a == "KEY" else a for a in args])
+    assert _clean(result.stdout) and _clean(result.stderr), repr(result.stdout)
+
+
+def test_json_escapes_c1_and_bidi_controls(cli, raw_store: str) -> None:
+    import json
+
+    for args in (["list", "--json"], ["export", "--format", "json"], ["log", "--json"]):
+        out = cli(*args).stdout
+        assert _clean(out) and "\\u009b" in out and "\\u202e" in out
+        assert RLO in json.dumps(json.loads(out), ensure_ascii=False)  # the same strings to a reader
+
+
+# -- 4. CSV formula injection -----------------------------------------------------------------
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_cells_that_a_spreadsheet_would_run_get_a_quote(cli, start: str) -> None:
+    import csv
+    import io
+
+    formula = f'{start}HYPERLINK("https://evil.example","x")'
+    cli("add", "--title", formula, "--author", "Ann Lee", "--venue", f"{start}1+1", "--year", "2020")
+    rows = list(csv.DictReader(io.StringIO(cli("export", "--format", "csv").stdout)))
+    assert rows[0]["title"] == "'" + formula and rows[0]["venue"] == f"'{start}1+1"
+    assert rows[0]["year"] == "2020"
+
+
+@pytest.mark.parametrize("start", ["\t", "\r"])
+def test_csv_cells_starting_with_tab_or_cr_get_a_quote(start: str) -> None:
+    from readlist.output.shapes import csv_cell
+
+    assert csv_cell(f"{start}x") in (f"'{start}x", "x")  # CR is a control: dropped
+    assert csv_cell(f"{start}=1+1").startswith("'")
+    assert csv_cell("plain") == "plain" and csv_cell(3) == 3
+
+
+# -- 8. Markdown export carries no HTML ----------------------------------------------------------
+def test_markdown_export_escapes_html_in_tags_and_urls_and_fences_odd_keys(cli, library, db_path: Path) -> None:
+    import json
+
+    data = json.loads(db_path.read_text(encoding="utf-8"))
+    doc = next(d for d in data["entries"].values() if d["key"] == library[0])
+    doc["key"] = "a`b``c"
+    doc["tags"] = ["<script>alert(1)</script>"]
+    doc["url"] = 'https://x.org/"><img src=x onerror=alert(1)>'
+    db_path.write_text(json.dumps(data), encoding="utf-8")
+    out = cli("export", "--format", "markdown").stdout
+    import re
+
+    assert not re.search(r"(?<!\\)<(script|img)", out) and "\\<script\\>" in out
+    assert "```a`b``c```" in out
+    assert "<https://x.org/" not in out
+    cli("edit", library[1], "--url", "https://example.org/paper?id=1&v=2")
+    assert "<https://example.org/paper?id=1&v=2>" in cli("export", "--format", "markdown").stdout
+
+
+def test_journal_markdown_escapes_the_key(cli, library, db_path: Path) -> None:
+    import json
+
+    cli("note", library[0], "a note")
+    data = json.loads(db_path.read_text(encoding="utf-8"))
+    doc = next(d for d in data["entries"].values() if d["key"] == library[0])
+    doc["key"] = "<b>k"
+    db_path.write_text(json.dumps(data), encoding="utf-8")
+    assert "**\\<b\\>k**" in cli("log", "--markdown").stdout

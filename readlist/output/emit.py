@@ -27,7 +27,7 @@ from readlist.models import (
     Shown,
     TagCounts,
 )
-from readlist.output.text import plural
+from readlist.output.text import plural, printable
 
 Format = Literal["human", "json", "keys", "markdown"]
 
@@ -50,7 +50,7 @@ def emit(result: Result, fmt: Format = "human") -> None:
 
         _stdout(dumps(json_of(result)))
     elif fmt == "keys" and isinstance(result, EntryList):
-        _stdout("".join(f"{e.key}\n" for e in result.entries))
+        _stdout("".join(f"{printable(e.key)}\n" for e in result.entries))
     elif fmt == "markdown" and isinstance(result, Journal):
         from readlist.output.shapes import journal_to_markdown
 
@@ -67,7 +67,7 @@ def _human(result: Result) -> None:
         _exported(result)
         return
     if isinstance(result, Citation):
-        _stdout(f"{result.command}\n" + (result.bib or ""))
+        _stdout(printable(f"{result.command}\n" + (result.bib or "")))
         return
     from readlist.output import render
 

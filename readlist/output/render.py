@@ -200,7 +200,7 @@ def journal(lines: list[JournalLine]) -> None:
         out.print(Text(day.isoformat(), style="bold underline"))
         for line in group:
             row = Text(f"  {line.at:%H:%M}  ", style="dim")
-            row.append(line.key, style="bold")
+            row.append(printable(line.key), style="bold")
             row.append(f"  [{line.kind}] ", style="cyan")
             row.append_text(safe(line.text.replace("\n", "\n" + " " * 9)))
             out.print(row)
