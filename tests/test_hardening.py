@@ -251,3 +251,22 @@ def test_journal_markdown_escapes_the_key(cli, library, db_path: Path) -> None:
     doc["key"] = "<b>k"
     db_path.write_text(json.dumps(data), encoding="utf-8")
     assert "**\\<b\\>k**" in cli("log", "--markdown").stdout
+
+
+# -- 9. BibTeX export: controls and `%` -------------------------------------------------------
+def test_a_percent_in_url_and_doi_is_escaped_for_bibtex_and_read_back_as_written(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    bib = tmp_path / "in.bib"
+    bib.write_text(
+        "@misc{k, title = {T}, year = {2020}, url = {https://x.org/a%20b}, doi = {10.1/x%2Fy}}\n", encoding="utf-8"
+    )
+    cli("import", str(bib))
+    out = cli("export").stdout
+    assert "https://x.org/a\\%20b" in out and "10.1/x\\%2Fy" in out
+    assert "a%20b" in cli("export", "--profile", "biblatex").stdout
+    again = tmp_path / "again.bib"
+    again.write_text(out, encoding="utf-8")
+    monkeypatch.setenv("READLIST_DB", str(tmp_path / "second-store.json"))
+    cli("import", str(again))
+    assert cli.json("show", "k")["url"] == "https://x.org/a%20b"

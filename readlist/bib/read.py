@@ -77,6 +77,8 @@ def _stored_entry(
 
     def take(name: str) -> str:
         value = fields.pop(name, "")
+        if name in ("url", "doi"):  # readlist's own export writes `\%` there for BibTeX styles
+            value = value.replace("\\%", "%")
         return " ".join(value.split()) if name in VERBATIM_FIELDS else decoded(name, value, decode_latex)
 
     venue_field = "booktitle" if entry_type != ARTICLE and "booktitle" in fields else "journal"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-#: C0 and C1 controls but tab and newline, and the bidi marks that reorder what a screen shows
-#: (the characters `readers.base.strip_controls` keeps out of the store).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from readlist.textnorm import strip_controls
+
 #: What JSON must carry escaped (`\u009b`) rather than raw: C1 controls, bidi marks, line and
 #: paragraph separators (orjson escapes C0 controls itself).
 _JSON_RAW = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -15,7 +14,7 @@ _JSON_RAW = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\
 def printable(text: str) -> str:
     """`text` without control characters (ESC and friends) and bidi marks: nothing reaches a
     terminal, a CSV or Markdown file raw."""
-    return _CONTROL.sub("", text)
+    return strip_controls(text)
 
 
 def escape_json_controls(json_text: str) -> str:
