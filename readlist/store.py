@@ -91,19 +91,49 @@ def _new_data() -> dict[str, dict[str, Any]]:
 
 
 def _check_schema(path: Path, data: Any) -> None:
-    meta = data.get(_META, {}).get("1", {}) if isinstance(data, dict) else {}
-    version = meta.get("schema") if isinstance(meta, dict) else None
-    if not isinstance(data.get(_ENTRIES, None) if isinstance(data, dict) else None, dict) or (
-        not isinstance(version, int)
-    ):
-        raise StoreError(f"{path}: not a readlist store (no schema version); it was left unchanged")
+    """The one schema of a store file, checked at load; an error names the part and field.
+
+    `{"meta": {"1": {"schema": N}}, "entries": {"<id>": {...}}, "removed": {"<id>": {...}}}`;
+    each entry's own fields are checked by `Entry.from_dict` when it is read.
+    """
+
+    def refuse(what: str, part: str = "") -> StoreError:
+        found = "the store holds a malformed entry" if part == _ENTRIES else "not a readlist store"
+        return StoreError(f"{path}: {found} ({what}); it was left unchanged")
+
+    if not isinstance(data, dict):
+        raise refuse(f"the file holds a JSON {type(data).__name__}, not an object")
+    meta = data.get(_META)
+    if not isinstance(meta, dict) or not isinstance(meta.get("1"), dict) or "schema" not in meta["1"]:
+        raise refuse(f'no schema version: \'{_META}\' must be {{"1": {{"schema": {SCHEMA_VERSION}}}}}')
+    version = meta["1"]["schema"]
+    if isinstance(version, float) and version.is_integer() and version > SCHEMA_VERSION:
+        version = int(version)  # orjson reads integers beyond 64 bits as floats
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise refuse(f"'{_META}' field 'schema' is {version!r}, not a schema version")
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{path}: written by a newer readlist (schema {version}, this one reads "
             f"{SCHEMA_VERSION}); it was left unchanged"
         )
-    if version < SCHEMA_VERSION:  # pragma: no cover - no older schema exists yet
-        raise StoreError(f"{path}: schema {version} is not supported")
+    for part, required in ((_ENTRIES, True), (_REMOVED, False)):
+        table = data.get(part)
+        if table is None and not required:
+            continue
+        if not isinstance(table, dict):
+            raise refuse(f"'{part}' must be an object of documents, not {type(table).__name__}")
+        for doc_id, doc in table.items():
+            if not doc_id.isdigit() or not isinstance(doc, dict):
+                raise refuse(f"'{part}' document {doc_id!r} must be an object under a numeric id", part)
+            fields = _ENTRY_FIELDS if part == _ENTRIES else _REMOVED_FIELDS
+            for name, types in fields.items():
+                if not isinstance(doc.get(name), types) or isinstance(doc.get(name), bool):
+                    raise refuse(f"'{part}' document {doc_id}: field {name!r} is {doc.get(name)!r}", part)
+
+
+#: Fields every stored document must have before it is read (the rest: `Entry.from_dict`).
+_ENTRY_FIELDS: dict[str, type | tuple[type, ...]] = {"key": str}
+_REMOVED_FIELDS: dict[str, type | tuple[type, ...]] = {"identity": str, "arxiv": (str, type(None))}
 
 
 class Store:

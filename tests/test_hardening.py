@@ -270,3 +270,60 @@ def test_a_percent_in_url_and_doi_is_escaped_for_bibtex_and_read_back_as_written
     monkeypatch.setenv("READLIST_DB", str(tmp_path / "second-store.json"))
     cli("import", str(again))
     assert cli.json("show", "k")["url"] == "https://x.org/a%20b"
+
+
+# -- 7. one schema, checked at load -----------------------------------------------------------
+GOOD_META = {"1": {"schema": 1}}
+
+
+@pytest.mark.parametrize(
+    ("data", "names"),
+    [
+        pytest.param({"meta": [], "entries": {}}, "no schema version: 'meta'", id="meta_list"),
+        pytest.param({"meta": "v1", "entries": {}}, "no schema version: 'meta'", id="meta_string"),
+        pytest.param({"meta": {"1": {"schema": "1"}}, "entries": {}}, "field 'schema' is '1'", id="schema_string"),
+        pytest.param({"meta": {"1": {"schema": True}}, "entries": {}}, "field 'schema' is True", id="schema_bool"),
+        pytest.param({"meta": GOOD_META, "entries": []}, "'entries' must be an object", id="entries_list"),
+        pytest.param({"meta": GOOD_META, "entries": {"1": []}}, "'entries' document '1'", id="entry_not_object"),
+        pytest.param({"meta": GOOD_META, "entries": {"x": {"key": "k"}}}, "'entries' document 'x'", id="entry_id"),
+        pytest.param({"meta": GOOD_META, "entries": {"1": {"key": 5}}}, "field 'key' is 5", id="key_number"),
+        pytest.param(
+            {"meta": GOOD_META, "entries": {}, "removed": ["k"]}, "'removed' must be an object", id="removed_list"
+        ),
+        pytest.param(
+            {"meta": GOOD_META, "entries": {}, "removed": {"1": "k"}}, "'removed' document '1'", id="removed_doc"
+        ),
+        pytest.param(
+            {"meta": GOOD_META, "entries": {}, "removed": {"1": {"identity": 3}}},
+            "field 'identity' is 3",
+            id="removed_identity",
+        ),
+        pytest.param(
+            {"meta": GOOD_META, "entries": {}, "removed": {"1": {"identity": "x", "arxiv": []}}},
+            "field 'arxiv' is []",
+            id="removed_arxiv",
+        ),
+    ],
+)
+def test_store_shapes_are_store_errors_naming_part_and_field(
+    cli, write_digest, db_path: Path, data, names: str
+) -> None:
+    import json
+
+    db_path.write_text(json.dumps(data), encoding="utf-8")
+    before = db_path.read_bytes()
+    digest = write_digest("d.txt", "Vision", "2023-12-16", PAPERS)
+    for args in (["list"], ["import", str(digest)], ["add", "--title", "T", "--author", "A B"]):
+        result = cli(*args, ok=False)
+        assert result.exit_code == ExitCode.STORE, (args, result.stderr, result.exception)
+        assert names in result.stderr and "Traceback" not in result.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_a_huge_schema_number_is_a_newer_schema(cli, db_path: Path) -> None:
+    db_path.write_text('{"meta": {"1": {"schema": 999999999999999999999}}, "entries": {}}', encoding="utf-8")
+    result = cli("list", ok=False)
+    assert (
+        result.exit_code == ExitCode.STORE
+        and "written by a newer readlist (schema 1000000000000000000000" in result.stderr
+    )
