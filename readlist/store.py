@@ -31,6 +31,7 @@ from readlist.textnorm import identity
 
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 60.0
+LOCK_NOTICE_SECONDS = 1.0  # a writer that waits longer says so on stderr
 _ENTRIES = "entries"
 _META = "meta"
 _REMOVED = "removed"  # what `rm` took out, so that imports do not bring it back
@@ -117,9 +118,9 @@ def _check_schema(path: Path, data: Any) -> None:
             f"{SCHEMA_VERSION}); it was left unchanged"
         )
     for part, required in ((_ENTRIES, True), (_REMOVED, False)):
-        table = data.get(part)
-        if table is None and not required:
+        if part not in data and not required:
             continue
+        table = data.get(part)
         if not isinstance(table, dict):
             raise refuse(f"'{part}' must be an object of documents, not {type(table).__name__}")
         for doc_id, doc in table.items():
@@ -263,11 +264,24 @@ def open_store(path: Path, *, write: bool = False) -> Iterator[Store]:
 
     target = real_path(path)  # a symlinked store is written through, and locked as one file
     _check_regular(target)
+    lock_path = Path(str(target) + ".lock")
+    if kind_of(lock_path) is not None:
+        raise StoreError(f"{lock_path}: the store's lock file is {kind_of(lock_path)}; remove it and try again")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         check_writable(target)
-        lock = FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
-        lock.acquire()
+        lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT_SECONDS)
+        try:
+            lock.acquire(timeout=LOCK_NOTICE_SECONDS)
+        except Timeout:
+            import sys
+
+            sys.stderr.write(
+                f"Waiting for another readlist command to finish with {path} (it holds {lock_path}); "
+                f"giving up after {LOCK_TIMEOUT_SECONDS:.0f} s.\n"
+            )
+            sys.stderr.flush()
+            lock.acquire()
     except Timeout as exc:
         raise StoreError(f"{path}: another readlist command holds the store lock; try again") from exc
     except OSError as exc:

@@ -291,6 +291,9 @@ GOOD_META = {"1": {"schema": 1}}
             {"meta": GOOD_META, "entries": {}, "removed": ["k"]}, "'removed' must be an object", id="removed_list"
         ),
         pytest.param(
+            {"meta": GOOD_META, "entries": {}, "removed": None}, "'removed' must be an object", id="removed_null"
+        ),
+        pytest.param(
             {"meta": GOOD_META, "entries": {}, "removed": {"1": "k"}}, "'removed' document '1'", id="removed_doc"
         ),
         pytest.param(
@@ -327,3 +330,88 @@ def test_a_huge_schema_number_is_a_newer_schema(cli, db_path: Path) -> None:
         result.exit_code == ExitCode.STORE
         and "written by a newer readlist (schema 1000000000000000000000" in result.stderr
     )
+
+
+# -- 10. the smaller holes --------------------------------------------------------------------
+def test_writes_into_a_read_only_directory_are_refused_even_as_root(cli, library, tmp_path: Path, monkeypatch) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        result = cli("export", "-o", str(locked / "refs.bib"), ok=False)
+        assert result.exit_code == ExitCode.INVALID_INPUT and "read-only" in result.stderr
+        monkeypatch.setenv("READLIST_DB", str(locked / "store.json"))
+        result = cli("add", "--title", "A Paper", "--author", "Ann Lee", ok=False)
+        assert result.exit_code == ExitCode.STORE and "read-only" in result.stderr
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)
+
+
+def test_an_unreadable_subdirectory_is_a_problem_not_skipped_in_silence(
+    cli, write_digest, tmp_path: Path, monkeypatch
+) -> None:
+    digest = write_digest("d.txt", "Vision", "2023-12-16", PAPERS)
+    hidden = digest.parent / "private"
+    hidden.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path=".", *args, **kwargs):  # what chmod 000 does to anyone but root
+        if Path(path) == hidden:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = cli("import", str(digest.parent), ok=False)
+    assert result.exit_code == ExitCode.PROBLEMS
+    assert f"{hidden}: cannot read this directory (Permission denied)" in result.stderr
+    assert len(cli("list", "--keys").stdout.split()) == 2
+
+
+def test_a_file_name_with_a_newline_stays_on_its_problem_line(cli, tmp_path: Path) -> None:
+    odd = tmp_path / "bad\nname.bib"
+    odd.write_text("@article{k, title = {T}, year = {nope}}\n", encoding="utf-8")
+    result = cli("import", str(odd), ok=False)
+    problem_lines = [line for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert problem_lines == [f"  {tmp_path}/bad\\nname.bib:1: entry 'k': year 'nope' is not a year; left out"]
+
+
+def test_a_bib_key_that_export_refuses_is_refused_at_import(cli, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{good, title = {A}, year = {2020}}\n@article{bad%key, title = {B}, year = {2020}}\n", encoding="utf-8"
+    )
+    result = cli("import", str(bib), ok=False)
+    assert "refs.bib:2: citation key 'bad%key' cannot be written in BibTeX; skipped" in result.stderr
+    assert cli("list", "--keys").stdout.split() == ["good"]
+    assert cli("export").exit_code == 0
+
+
+def test_a_writer_waiting_for_the_lock_says_so(cli, db_path: Path, monkeypatch) -> None:
+    from filelock import FileLock
+
+    from readlist import store
+
+    monkeypatch.setattr(store, "LOCK_NOTICE_SECONDS", 0.05)
+    monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.2)
+    with FileLock(str(db_path) + ".lock"):
+        result = cli("add", "--title", "A Paper", "--author", "Ann Lee", ok=False)
+    assert f"Waiting for another readlist command to finish with {db_path}" in result.stderr
+    assert result.exit_code == ExitCode.STORE and "holds the store lock" in result.stderr
+
+
+def test_a_lock_path_that_is_a_directory_is_named_as_the_lock(cli, db_path: Path) -> None:
+    Path(str(db_path) + ".lock").mkdir()
+    result = cli("add", "--title", "A Paper", "--author", "Ann Lee", ok=False)
+    assert result.exit_code == ExitCode.STORE
+    assert f"{db_path}.lock: the store's lock file is a directory" in result.stderr
+
+
+def test_a_store_named_bib_does_not_import_itself(cli, tmp_path: Path, monkeypatch) -> None:
+    store = tmp_path / "library.bib"
+    monkeypatch.setenv("READLIST_DB", str(store))
+    cli("add", "--title", "A Paper", "--author", "Ann Lee")
+    before = store.read_bytes()
+    result = cli("import", str(tmp_path), ok=False)
+    assert "library.bib: this is the reading list's own store; skipped" in result.stderr
+    assert store.read_bytes() == before

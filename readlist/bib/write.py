@@ -229,6 +229,11 @@ def _digest_month(entry: Entry) -> str:
     return _month_macro(first[5:7]) if re.match(r"\d{4}-\d\d", first) else ""
 
 
+def key_is_writable(key: str) -> bool:
+    """Whether BibTeX can carry `key` (the rule an export checks; imports check it too)."""
+    return _KEY_OK.fullmatch(key) is not None
+
+
 def _check_keys(entries: list[Entry]) -> None:
     seen: dict[str, str] = {}
     for entry in entries:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import groupby
 
 from rich.console import Console, Group, RenderableType
@@ -162,7 +163,8 @@ def import_summary(report: ImportReport) -> None:
         + f"{len(report.problems)} problem(s)."
     )
     for problem in report.problems:
-        err.print(safe(f"  {problem}"), style="yellow")
+        file = problem.file.replace("\r", "\\r").replace("\n", "\\n")  # one problem, one line
+        err.print(safe(f"  {replace(problem, file=file)}"), style="yellow")
 
 
 @contextmanager
