@@ -32,6 +32,11 @@ def abs_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"
 
 
+def pdf_url(arxiv_id: str) -> str:
+    """The latest version's PDF."""
+    return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
 def _without_case_of_prefix(arxiv_id: str) -> str:
     """Old-style archive names are lower case (`hep-th`), their subject class upper (`math.AG`)."""
     if "/" not in arxiv_id:

@@ -96,6 +96,7 @@ class ArxivClient:
         if self._pool is None:
             retry = urllib3.Retry(
                 total=self.retries,
+                connect=min(self.retries, 1),  # a refused connection is not going to change in seconds
                 backoff_factor=self.backoff,
                 status_forcelist=(429, 500, 502, 503, 504),
                 respect_retry_after_header=True,

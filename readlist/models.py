@@ -474,7 +474,7 @@ class Journal:
 
 @dataclass(slots=True)
 class Changed:
-    """Entries a command changed: `action` is tag, untag, status, edit or rm."""
+    """Entries a command changed: `action` is tag, untag, status, edit, rekey or rm."""
 
     action: str
     entries: list[Entry]
@@ -514,6 +514,54 @@ class Citation:
     bib: str | None  # the entries' BibTeX, when asked for
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """Papers looked up on arXiv by `add ID`: the entries added or completed, ids arXiv lacks."""
+
+    new: list[Entry]
+    merged: list[Entry]  # already in the list, completed from arXiv
+    known: list[Entry]  # already in the list with all arXiv gave
+    missing: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    key: str
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    """What `refresh` changed (or would change, `dry_run`) from arXiv's latest metadata."""
+
+    changes: list[FieldChange]
+    checked: int  # entries with an arXiv id that were looked up
+    missing: list[str]  # their ids arXiv no longer knows
+    dry_run: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Where an entry's paper is read: its arXiv page or PDF, or its own URL."""
+
+    key: str
+    url: str
+    opened: bool = False  # a browser was asked to show it
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts over the whole list, each most frequent first (months in time order)."""
+
+    total: int
+    by_status: list[tuple[str, int]]
+    by_topic: list[tuple[str, int]]
+    by_tag: list[tuple[str, int]]
+    by_month: list[tuple[str, int]]  # "YYYY-MM" of the first digest that listed the paper
+
+
 Result = (
     EntryList
     | Shown
@@ -527,4 +575,8 @@ Result = (
     | Exported
     | Citation
     | ImportReport
+    | Fetched
+    | Refreshed
+    | Link
+    | Stats
 )

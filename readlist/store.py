@@ -222,6 +222,13 @@ class Store:
         )
         self._docs = None
 
+    def remove_quietly(self, keys: list[str]) -> None:
+        """Remove entries that live on under another key (`rekey`): not "removed papers"."""
+        self._require_writable()
+        index = self._index()
+        self._table.remove(doc_ids=[index[k][0] for k in keys])
+        self._docs = None
+
     def removed_papers(self) -> tuple[set[str], set[str]]:
         """Identities and arXiv ids of the papers `rm` removed: imports skip them."""
         docs = self._storage.read().get(_REMOVED, {}).values()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,14 @@ def test_note_without_text_opens_the_editor(cli, three, tmp_path: Path, monkeypa
     assert cli.json("show", three[0])["notes"][0]["text"] == "written in the editor"
 
 
+def test_note_dash_reads_the_note_from_stdin_keeping_its_markdown(cli, three) -> None:
+    markdown = "## Why it matters\n\n- a point\n- another `code` point\n"
+
+    cli("note", three[0], "-", input=markdown)
+
+    assert cli.json("show", three[0])["notes"][0]["text"] == markdown.strip()
+
+
 def test_empty_note_is_refused(cli, three) -> None:
     assert cli("note", three[0], "   ", ok=False).exit_code == ExitCode.INVALID_INPUT
 
@@ -227,9 +236,10 @@ def test_note_without_text_editor_or_terminal_is_refused(cli, three) -> None:
     assert cli.json("show", three[0])["notes"] == []
 
 
-def test_long_tables_are_cut_with_a_note_but_keys_and_json_are_complete(cli) -> None:
+def test_long_tables_are_cut_with_a_note_but_keys_and_json_are_complete(cli, monkeypatch) -> None:
     from readlist.output.emit import TABLE_ROWS
 
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # a terminal: a table, cut at TABLE_ROWS
     papers = [(f"Paper Number {n} About Things", f"Ann Lee{n}", "Abstract.", None) for n in range(TABLE_ROWS + 5)]
     from conftest import digest_text
 
@@ -290,3 +300,43 @@ def test_editor_with_an_unbalanced_quote_is_a_clear_error(cli, three, monkeypatc
 def test_keys_stay_short_for_very_long_words(cli) -> None:
     key = cli("add", "--title", "W" * 500, "--author", "Zed " + "Q" * 300, "--year", "2024").stdout.strip()
     assert len(key) <= 2 * 24 + 4
+
+
+def test_show_renders_abstract_latex_readable_and_json_keeps_it(cli) -> None:
+    abstract = r"We \emph{boost} accuracy by 5% in $\mathcal{O}(n)$ time, 10\% faster."
+    key = cli("add", "--title", "T", "--author", "Ann Lee", "--abstract", abstract).stdout.strip()
+
+    shown = " ".join(cli("show", key).stdout.split())
+
+    assert "We boost accuracy by 5% in 𝒪(n) time, 10% faster." in shown
+    assert cli.json("show", key)["abstract"] == abstract
+
+
+def test_ctrl_c_is_cancelled_exit_6(cli, monkeypatch) -> None:
+    from readlist.services import browse
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(browse, "list_entries", interrupted)
+
+    result = cli("list", ok=False)
+
+    assert result.exit_code == 6 and "Cancelled." in result.stderr
+
+
+def test_stats_counts_by_status_topic_tag_and_month(cli, three) -> None:
+    cli("status", three[0], "read")
+    cli("tag", three[0], three[1], "-t", "to-cite")
+
+    stats = cli.json("stats")
+    shown = cli("stats", "--json")  # the same through emit
+    table = cli("stats").stdout
+
+    assert stats == json.loads(shown.stdout)
+    assert stats["total"] == 3
+    assert stats["status"] == [{"value": "unread", "count": 2}, {"value": "read", "count": 1}]
+    assert stats["topic"] == [{"value": "Efficient ML", "count": 3}]
+    assert stats["tag"] == [{"value": "to-cite", "count": 2}]
+    assert stats["month"] == [{"value": "2024-02", "count": 3}]
+    assert "Efficient ML" in table and "█" in table

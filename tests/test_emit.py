@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from readlist.models import Changed, Citation, Entry, EntryList, Exported, NextUp, NoteDeleted, TagCounts
+from readlist.models import Changed, Citation, Entry, EntryList, Exported, NextUp, NoteDeleted, Sighting, TagCounts
 from readlist.output.emit import TABLE_ROWS, emit
 from readlist.output.shapes import JSON_KEYS
 
@@ -24,7 +24,10 @@ def test_keys_and_json_print_everything(capsys: pytest.CaptureFixture[str]) -> N
     assert len(printed) == TABLE_ROWS + 5 and list(printed[0]) == list(JSON_KEYS)
 
 
-def test_a_table_stops_at_table_rows_unless_limited(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_table_stops_at_table_rows_unless_limited(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # a person reads: a table
     emit(EntryList(entries(TABLE_ROWS + 5)))
     assert f"Showing {TABLE_ROWS} of {TABLE_ROWS + 5}" in capsys.readouterr().err
     emit(EntryList(entries(TABLE_ROWS + 5), limited=True))
@@ -55,3 +58,33 @@ def test_forms(capsys: pytest.CaptureFixture[str], result, fmt, out: str, err: s
     emit(result, fmt)
     printed = capsys.readouterr()
     assert printed.out == out and err in printed.err
+
+
+def test_a_pipe_gets_every_entry_whole_one_line_each(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "0")
+    long_title = "A Title Much Longer Than Any Terminal Column Would Show\tWith a Tab\nand a Line Break " * 3
+    listed = [
+        Entry(
+            key="lee2024long",
+            title=long_title,
+            authors=["Ann Lee", "Bo Chen"],
+            sightings=[Sighting("d.txt", "T", "2024-05-06")],
+        ),
+        *entries(TABLE_ROWS + 5),
+    ]
+
+    emit(EntryList(listed))
+
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == TABLE_ROWS + 6 and err == ""
+    assert lines[0].split("\t") == [
+        "lee2024long",
+        "2024",
+        "2024-05-06",
+        "unread",
+        "Lee et al.",
+        " ".join(long_title.split()),
+    ]

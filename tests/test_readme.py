@@ -7,9 +7,11 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from arxiv_server import serve
 
 from readlist.cli import app
 
@@ -32,7 +34,14 @@ def usage_lines() -> list[str]:
     return lines
 
 
-def test_every_example_runs_as_shown(tmp_path: Path) -> None:
+@pytest.fixture
+def arxiv_api() -> Iterator[str]:
+    """README's arXiv examples talk to a local stand-in: tests never reach the internet."""
+    for server in serve():
+        yield server.url
+
+
+def test_every_example_runs_as_shown(tmp_path: Path, arxiv_api: str) -> None:
     work = tmp_path / "work"
     shutil.copytree(ROOT / "examples", work / "examples")
     editor = tmp_path / "editor.sh"
@@ -40,7 +49,14 @@ def test_every_example_runs_as_shown(tmp_path: Path) -> None:
     editor.chmod(0o755)
     bin_dir = str(Path(sys.executable).parent)
     assert Path(bin_dir, "readlist").exists(), "install the package (pip install -e .) to run README examples"
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "EDITOR": str(editor), "COLUMNS": "120"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "EDITOR": str(editor),
+        "COLUMNS": "120",
+        "READLIST_ARXIV_API": arxiv_api,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
     for line in usage_lines():
         result = subprocess.run(
             ["bash", "-c", line], cwd=work, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
@@ -81,6 +97,7 @@ def test_quoted_results_in_readme_are_what_readlist_prints(tmp_path: Path) -> No
 def test_every_command_has_help_and_a_readme_section(name: str, cli) -> None:
     result = cli(name, "--help")
     assert "Usage:" in result.stdout
+    assert "Example: readlist " in result.stdout, f"{name} --help shows no example"
     assert re.search(rf"^### .*\b{name}\b", README, flags=re.M), f"README has no section for {name}"
 
 

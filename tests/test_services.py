@@ -118,6 +118,21 @@ def test_edit_and_rm(db: Path) -> None:
         browse.show(db, "darcet2023vision")
 
 
+def test_rm_says_what_it_deletes_for_good_before_it_does(db: Path) -> None:
+    curate.note(db, "darcet2023vision", "a note")
+    curate.note(db, "darcet2023vision", "another")
+    curate.status(db, ["darcet2023vision"], "read")
+    curate.tag(db, ["darcet2023vision"], ["ml"])
+    asked: list[str] = []
+
+    curate.rm(db, ["darcet2023vision"], asked.append)
+
+    assert asked == [
+        "Remove 1 entry: darcet2023vision? This deletes 2 notes, the reading status of 1 entry, "
+        "the tags of 1 entry for good."
+    ]
+
+
 def test_export_writes_a_file_or_returns_the_text(db: Path, tmp_path: Path) -> None:
     result = exporting.export(db, None, Selection(sort="key"), fmt="bibtex")
     assert isinstance(result, Exported) and result.count == 3 and result.output is None

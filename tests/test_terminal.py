@@ -63,6 +63,23 @@ def test_add_without_options_asks_for_the_fields(db_path: Path) -> None:
     assert entry["authors"] == ["Kaiming He", "Xiangyu Zhang"] and entry["venue"] == "CVPR"
 
 
+def test_add_asks_a_mistyped_year_again_and_keeps_the_other_answers(db_path: Path) -> None:
+    code, screen = run_in_terminal(
+        ["add"], ["Deep Residual Learning", "Kaiming He", "twenty16", "2016", "CVPR", "", ""], db_path
+    )
+    assert code == 0, screen
+    assert "'twenty16' is not a year" in screen
+    [entry] = stored(db_path)
+    assert (entry["title"], entry["year"], entry["venue"]) == ("Deep Residual Learning", 2016, "CVPR")
+
+
+def test_end_of_input_at_a_prompt_is_cancelled_exit_6_and_nothing_is_added(db_path: Path) -> None:
+    code, screen = run_in_terminal(["add"], ["Deep Residual Learning", "\x04"], db_path)
+    assert code == 6, screen
+    assert "Cancelled." in screen
+    assert not db_path.exists() or stored(db_path) == []
+
+
 def test_rm_confirmation_in_a_terminal(db_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "readlist", "--db", str(db_path), "add", "--title", "Keep Me", "--author", "Ann Lee"],

@@ -230,3 +230,31 @@ def test_findings_after_the_venue() -> None:
     venue = detect_venue("Accepted at ACL 2024 Findings")
     assert venue is not None
     assert venue.name == "Findings of the Association for Computational Linguistics: ACL 2024"
+
+
+@pytest.mark.parametrize(
+    ("reference", "kind", "year"),
+    [
+        pytest.param("Phys. Rev. D 100, 012345 (2019)", "article", 2019, id="journal_by_default"),
+        pytest.param("IEEE Transactions on Image Processing 33 (2024) 1-12", "article", 2024, id="journal_words"),
+        pytest.param("CVPR 2024", "inproceedings", 2024, id="known_conference"),
+        pytest.param("Proc. of the 12th Symposium on Things, 2021", "inproceedings", 2021, id="proceedings_words"),
+        pytest.param("Submitted to Nature", None, None, id="not_a_publication"),
+    ],
+)
+def test_journal_reference_gives_the_venue_when_nothing_else_does(
+    reference: str, kind: str | None, year: int | None
+) -> None:
+    entry = Entry(key="k", title="T", arxiv="2405.01234", extra={"journal_ref": reference})
+
+    venue = entry_venue(entry)
+
+    assert (venue.kind if venue else None, publication_year(entry) if venue else None) == (kind, year)
+    if venue is not None:
+        assert venue_of_comment_wins(entry)
+
+
+def venue_of_comment_wins(entry: Entry) -> bool:
+    entry.comment = "Accepted by ICLR 2023"
+    venue = entry_venue(entry)
+    return venue is not None and venue.short == "ICLR"

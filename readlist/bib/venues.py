@@ -96,6 +96,7 @@ _JOURNAL_WORDS = re.compile(
     r"neural networks|medical image analysis|proceedings of the ieee|acm computing surveys)\b",
     re.IGNORECASE,
 )
+_MEETING_WORDS = re.compile(r"\b(?:proc\.?|proceedings|conference|workshop|symposium|meeting)\b", re.IGNORECASE)
 _PREPRINT_SERVERS = re.compile(r"^\s*(?:arxiv|biorxiv|medrxiv|ssrn|openreview)\b", re.IGNORECASE)
 
 
@@ -153,12 +154,30 @@ def venue_from_name(name: str) -> Venue:
 
 
 def entry_venue(entry: Entry) -> Venue | None:
-    """The venue of an entry: its own `venue` field wins over what the comments line says."""
+    """The venue of an entry: its own `venue` field, else what the comments line says, else
+    arXiv's journal reference (the authors' own statement that the paper is published)."""
     if entry.venue and entry.venue.strip():
         if _PREPRINT_SERVERS.match(entry.venue):
             return None  # "arXiv" is where it was posted, not where it was published
         return venue_from_name(entry.venue)
-    return detect_venue(entry.comment)
+    return detect_venue(entry.comment) or venue_from_journal_ref(entry.extra.get("journal_ref"))
+
+
+def venue_from_journal_ref(reference: str | None) -> Venue | None:
+    """`Phys. Rev. D 100, 012345 (2019)` or `Proceedings of CVPR 2024`: where arXiv says the
+    paper appeared. A journal unless it names proceedings, a conference or a known meeting."""
+    text = " ".join((reference or "").split())
+    if not text or _NEGATIVE.search(text):
+        return None
+    known = _VENUE.search(text)
+    years = _ANY_YEAR.findall(text)
+    year = int(years[-1]) if years else None
+    if known is not None and known.group("tok") in _CONFERENCES and not _JOURNAL_WORDS.search(text):
+        venue = _venue_from_match(known, text)
+        return Venue(venue.kind, venue.name, venue.short, venue.year or year)
+    if _MEETING_WORDS.search(text):
+        return Venue(INPROCEEDINGS, text, text, year)
+    return Venue(ARTICLE, text, text, year)
 
 
 def publication_year(entry: Entry) -> int | None:

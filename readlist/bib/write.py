@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from readlist.bib.keys import CITABLE_KEY
 from readlist.bib.latex import escape_text, protect_title, sanitize_url
 from readlist.bib.latex_unicode import transliterated, word_set
 from readlist.bib.parallel import in_two
@@ -47,7 +48,6 @@ EXPORTED_EXTRA_FIELDS = (
     "address", "publisher", "organization", "institution", "school", "note", "isbn", "issn", "doi",
     "keywords", "urldate", "key",
 )  # fmt: skip
-_KEY_OK = re.compile(r"[^\s,{}()\"#%'=\\~\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]+")
 
 
@@ -229,15 +229,10 @@ def _digest_month(entry: Entry) -> str:
     return _month_macro(first[5:7]) if re.match(r"\d{4}-\d\d", first) else ""
 
 
-def key_is_writable(key: str) -> bool:
-    """Whether BibTeX can carry `key` (the rule an export checks; imports check it too)."""
-    return _KEY_OK.fullmatch(key) is not None
-
-
 def _check_keys(entries: list[Entry]) -> None:
     seen: dict[str, str] = {}
     for entry in entries:
-        if not _KEY_OK.fullmatch(entry.key):
+        if not CITABLE_KEY.fullmatch(entry.key):
             raise BibtexExportError(f"citation key {entry.key!r} cannot be written in BibTeX")
         folded = entry.key.casefold()
         if folded in seen:

@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 
 from readlist import __version__
 from readlist.cli import browse, curate, exchange
-from readlist.errors import ReadlistError
+from readlist.errors import ExitCode, ReadlistError
 from readlist.output.text import printable
 
 
@@ -53,11 +53,18 @@ class _ReadlistGroup(TyperGroup):
             message = " ".join(printable(exc.message).split())
             sys.stderr.write(f"Error: {message}\n")
             raise typer.Exit(int(exc.exit_code)) from None
+        except (KeyboardInterrupt, typer.Abort):  # Ctrl-C, or Ctrl-D at a prompt: nothing was done
+            sys.stderr.write("\nCancelled.\n")
+            raise typer.Exit(int(ExitCode.CANCELLED)) from None
 
 
 app = typer.Typer(
     cls=_ReadlistGroup,
-    help="A reading list built from daily arXiv paper digests.",
+    help=(
+        "A reading list built from daily arXiv paper digests. The store is --db PATH, else $READLIST_DB, "
+        "else readlist.json in your user data directory (on Linux ~/.local/share/readlist/). "
+        "`readlist COMMAND --help` shows each command's options and an example."
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -94,16 +101,20 @@ def _main(
 app.command("import")(exchange.import_)
 app.command("list")(browse.list_)
 app.command()(browse.show)
+app.command("open")(browse.open_)
 app.command(context_settings={"ignore_unknown_options": True})(browse.search)  # `-word` excludes
 app.command()(curate.tag)
 app.command()(curate.untag)
 app.command()(browse.tags)
+app.command()(browse.stats)
 app.command()(curate.note)
 app.command()(browse.log)
 app.command()(curate.status)
 app.command("next")(browse.next_)
 app.command()(curate.add)
+app.command()(curate.refresh)
 app.command()(curate.edit)
+app.command()(curate.rekey)
 app.command()(curate.rm)
 app.command()(exchange.export)
 app.command()(exchange.cite)

@@ -15,6 +15,7 @@ from readlist.cli.common import (
     TagFilter,
     TopicFilter,
     UntilFilter,
+    complete_from,
     db,
     make_selection,
     output_format,
@@ -29,13 +30,18 @@ def list_(
     until: UntilFilter = None,
     tag: TagFilter = None,
     status: StatusFilter = None,
-    sort: Annotated[str, typer.Option("--sort", metavar="FIELD", help=f"{one_of(SORTS)}.")] = SORTS[0],
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="FIELD", help=f"{one_of(SORTS)}.", autocompletion=complete_from(SORTS))
+    ] = SORTS[0],
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     limit: LimitOption = None,
     keys_only: KeysOnlyOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List entries, newest digest first."""
+    """List entries, newest digest first.
+
+    Example: readlist list --tag inbox --status unread --sort priority
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 
@@ -44,11 +50,35 @@ def list_(
 
 
 def show(ctx: typer.Context, key: KeyArg, as_json: JsonOption = False) -> None:
-    """Everything about one entry: abstract, sightings, tags, status, notes."""
+    """Everything about one entry: abstract, sightings, tags, status, notes.
+
+    Example: readlist show aubert2024sparse
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 
     emit(browse.show(db(ctx), key), output_format(as_json))
+
+
+def open_(
+    ctx: typer.Context,
+    key: KeyArg,
+    pdf: Annotated[bool, typer.Option("--pdf", help="The PDF instead of the abstract page.")] = False,
+    print_only: Annotated[bool, typer.Option("--print", "-p", help="Print the link; open nothing.")] = False,
+) -> None:
+    """Open the paper in the browser: its arXiv page (or --pdf), else its URL.
+
+    Example: readlist open olafsdottir2024pruning --pdf
+    """
+    import webbrowser
+
+    from readlist.models import Link
+    from readlist.output.emit import emit
+    from readlist.services import browse
+
+    found = browse.link(db(ctx), key, pdf)
+    opened = not print_only and webbrowser.open(found.url)
+    emit(Link(found.key, found.url, opened=opened))
 
 
 def search(
@@ -65,6 +95,8 @@ def search(
 
     Fields: title:, author:, tag:, topic: (the digest's), cat: (arXiv category, cat:cs.CV), year:
     (2022 or 2022..2024), status:.
+
+    Example: readlist search 'author:aubert "register tokens"' year:2023..
     """
     from readlist.output.emit import emit
     from readlist.services import browse
@@ -74,7 +106,10 @@ def search(
 
 
 def tags(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """All tags with the number of entries carrying each."""
+    """All tags with the number of entries carrying each.
+
+    Example: readlist tags --json
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 
@@ -92,7 +127,10 @@ def log(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown for a lab notebook.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """The journal: notes and status changes across entries, newest day first."""
+    """The journal: notes and status changes across entries, newest day first.
+
+    Example: readlist log --since 2024-01-01 --markdown > notebook.md
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 
@@ -101,8 +139,22 @@ def log(
 
 
 def next_(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """The queued paper to read next (most urgent, then queued longest)."""
+    """The queued paper to read next (most urgent, then queued longest).
+
+    Example: readlist next --json
+    """
     from readlist.output.emit import emit
     from readlist.services import browse
 
     emit(browse.next_up(db(ctx)), output_format(as_json))
+
+
+def stats(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Counts by reading status, digest topic, tag and month first seen, with bars.
+
+    Example: readlist stats --json
+    """
+    from readlist.output.emit import emit
+    from readlist.services import browse
+
+    emit(browse.stats(db(ctx)), output_format(as_json))

@@ -15,8 +15,37 @@ from readlist.choices import LEAST_URGENT, MOST_URGENT, STATUSES, one_of
 from readlist.errors import Cancelled, InvalidInput
 
 if TYPE_CHECKING:
+    from readlist.models import Entry
     from readlist.output.emit import Format
     from readlist.services.library import Fields, Selection
+
+
+def complete_from(words: "tuple[str, ...]") -> Callable[[str], list[str]]:
+    """Shell completion of an option's fixed words (statuses, sorts, formats)."""
+    return lambda incomplete: [word for word in words if word.startswith(incomplete)]
+
+
+def complete_keys(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of citation keys from the store `--db` names (none if it cannot be read)."""
+    return _stored_words(ctx, incomplete, lambda entries: [e.key for e in entries])
+
+
+def complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _stored_words(ctx, incomplete, lambda entries: sorted({t for e in entries for t in e.tags}))
+
+
+def _stored_words(ctx: typer.Context, incomplete: str, words: "Callable[[list[Entry]], list[str]]") -> list[str]:
+    from readlist.errors import ReadlistError
+    from readlist.services.session import reading
+
+    db = ctx.find_root().params.get("db")
+    try:
+        with reading(Path(db).expanduser() if db else None) as store:
+            found = words(store.entries())
+    except (ReadlistError, OSError):
+        return []
+    folded = incomplete.casefold()
+    return [word for word in found if word.casefold().startswith(folded)]
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (the contract in README).")]
@@ -36,7 +65,10 @@ PriorityOption = Annotated[
 ]
 
 TagFilter = Annotated[
-    Optional[list[str]], typer.Option("--tag", "-t", metavar="TAG", help="Only entries with this tag (repeatable).")
+    Optional[list[str]],
+    typer.Option(
+        "--tag", "-t", metavar="TAG", help="Only entries with this tag (repeatable).", autocompletion=complete_tags
+    ),
 ]
 
 TopicFilter = Annotated[
@@ -53,16 +85,32 @@ UntilFilter = Annotated[
 
 StatusFilter = Annotated[
     Optional[str],
-    typer.Option("--status", metavar="STATUS", help=f"Only entries with this reading status: {one_of(STATUSES)}."),
+    typer.Option(
+        "--status",
+        metavar="STATUS",
+        help=f"Only entries with this reading status: {one_of(STATUSES)}.",
+        autocompletion=complete_from(STATUSES),
+    ),
 ]
 
 KeysArg = Annotated[
-    list[str], typer.Argument(metavar="KEY", help="Citation keys, or - to read them from stdin.", show_default=False)
+    list[str],
+    typer.Argument(
+        metavar="KEY",
+        help="Citation keys, or - to read them from stdin.",
+        show_default=False,
+        autocompletion=complete_keys,
+    ),
 ]
 
-KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="The entry's citation key.", show_default=False)]
+KeyArg = Annotated[
+    str,
+    typer.Argument(metavar="KEY", help="The entry's citation key.", show_default=False, autocompletion=complete_keys),
+]
 
-TagsOpt = Annotated[list[str], typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).")]
+TagsOpt = Annotated[
+    list[str], typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).", autocompletion=complete_tags)
+]
 
 TitleOpt = Annotated[Optional[str], typer.Option("--title", metavar="TITLE", help="The title, LaTeX allowed.")]
 

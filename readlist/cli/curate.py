@@ -31,7 +31,10 @@ from readlist.errors import Cancelled, InvalidInput
 
 
 def tag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption = False) -> None:
-    """Add tags to entries (lower case, spaces become hyphens)."""
+    """Add tags to entries (lower case, spaces become hyphens).
+
+    Example: readlist tag aubert2024sparse -t "to cite"
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -39,7 +42,10 @@ def tag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption = 
 
 
 def untag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption = False) -> None:
-    """Remove tags from entries."""
+    """Remove tags from entries.
+
+    Example: readlist untag aubert2024sparse -t to-cite
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -77,7 +83,12 @@ def note(
     ctx: typer.Context,
     key: KeyArg,
     text: Annotated[
-        Optional[str], typer.Argument(metavar="TEXT", help="The note; without it $EDITOR opens.", show_default=False)
+        Optional[str],
+        typer.Argument(
+            metavar="TEXT",
+            help="The note (Markdown), - to read it from stdin; without it $EDITOR opens.",
+            show_default=False,
+        ),
     ] = None,
     delete: Annotated[
         Optional[int], typer.Option("--delete", metavar="N", help="Delete note number N (see `show`).")
@@ -85,7 +96,10 @@ def note(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Append a dated note to an entry's annotation log (or --delete one)."""
+    """Append a dated note to an entry's annotation log (or --delete one).
+
+    Example: readlist note aubert2024sparse "Fig. 3 explains the artefacts"
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -94,6 +108,8 @@ def note(
             raise InvalidInput("give either a note text or --delete, not both")
         emit(curate.delete_note(db(ctx), key, delete, confirmer(yes)))
         return
+    if text == "-":  # as `tag -`, `rm -` and `cite -` read keys, `note KEY -` reads the note
+        text = sys.stdin.read()
     emit(curate.note(db(ctx), key, text if text is not None else _edit_text()), output_format(as_json))
 
 
@@ -106,7 +122,10 @@ def status(
     priority: PriorityOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Set the reading status (and priority) of entries; each change is logged."""
+    """Set the reading status (and priority) of entries; each change is logged.
+
+    Example: readlist status aubert2024sparse queued --priority 1
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -121,6 +140,14 @@ def status(
 
 def add(
     ctx: typer.Context,
+    papers: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[ARXIV]...",
+            help="arXiv ids or links (arXiv:2401.11535, https://arxiv.org/abs/2401.11535v2): fetch them from arXiv.",
+            show_default=False,
+        ),
+    ] = None,
     title: TitleOpt = None,
     author: AuthorOpt = None,
     year: YearOpt = None,
@@ -133,17 +160,32 @@ def add(
     force: Annotated[bool, typer.Option("--force", help="Add even if the paper is already in the list.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a paper by hand; with no options in a terminal, asks for the fields."""
+    """Add a paper by hand, or by arXiv id with what arXiv knows of it.
+
+    With no options in a terminal, asks for the fields.
+
+    Example: readlist add arXiv:2401.11535 --tag to-read
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
+
+    if papers or (arxiv and title is None):  # by arXiv id: everything else comes from arXiv
+        if title or author or year or venue or abstract or url:
+            raise InvalidInput("give either arXiv ids to fetch, or the fields of a paper, not both")
+        from readlist.output import render
+        from readlist.services import arxiv as arxiv_use_cases
+
+        with render.progress(enabled=True) as advance:
+            fetched = arxiv_use_cases.add_from_arxiv(
+                db(ctx), papers or [arxiv or ""], tag or [], priority, progress=advance
+            )
+        emit(fetched, output_format(as_json))
+        return
 
     if title is None and sys.stdin.isatty():
         title = typer.prompt("Title")
         author = [typer.prompt("Authors (comma-separated)", default="", show_default=False)]
-        year_text = typer.prompt("Year", default="", show_default=False).strip()
-        if year_text and not year_text.isdigit():
-            raise InvalidInput(f"year {year_text!r} is not a number; nothing was added")
-        year = int(year_text) if year_text else None
+        year = _ask_year()
         venue = typer.prompt("Venue", default="", show_default=False) or None
         arxiv = typer.prompt("arXiv id", default="", show_default=False) or None
         url = typer.prompt("URL", default="", show_default=False) or None
@@ -165,7 +207,10 @@ def edit(
     arxiv: ArxivOpt = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Fix an entry's metadata; later imports never overwrite what you set here."""
+    """Fix an entry's metadata; later imports never overwrite what you set here.
+
+    Example: readlist edit aubert2024sparse --venue "CVPR 2024"
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
@@ -179,8 +224,67 @@ def rm(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove entries (asks first)."""
+    """Remove entries (asks first).
+
+    Example: readlist rm aubert2024sparse --yes
+    """
     from readlist.output.emit import emit
     from readlist.services import curate
 
     emit(curate.rm(db(ctx), keys_from(keys), confirmer(yes)), output_format(as_json))
+
+
+def refresh(
+    ctx: typer.Context,
+    keys: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[KEY]...", help="Entries to refresh, or - to read keys from stdin.", show_default=False
+        ),
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Refresh every entry with an arXiv id.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would change; change nothing.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ask arXiv even if it answered the same question today.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Update entries from arXiv's latest version; published papers gain their venue and DOI.
+
+    What you set by hand (edit) is kept. Example: readlist refresh --all --dry-run
+    """
+    from readlist.output import render
+    from readlist.output.emit import emit
+    from readlist.services import arxiv as arxiv_use_cases
+
+    wanted = keys_from(keys) if keys else []
+    with render.progress(enabled=True) as advance:
+        result = arxiv_use_cases.refresh(db(ctx), wanted, everything, dry_run, progress=advance, use_cache=not no_cache)
+    emit(result, output_format(as_json))
+
+
+def rekey(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The entry's key now.", show_default=False)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Its new key.", show_default=False)],
+    as_json: JsonOption = False,
+) -> None:
+    """Give an entry a new citation key (refused if another entry has it).
+
+    Example: readlist rekey olafsdottir2024pruning voxelpruning
+    """
+    from readlist.output.emit import emit
+    from readlist.services import curate
+
+    emit(curate.rekey(db(ctx), old, new), output_format(as_json))
+
+
+def _ask_year() -> Optional[int]:
+    """The year, asked again until it is a year or left empty: one typo costs no other answer."""
+    while True:
+        text = typer.prompt("Year", default="", show_default=False).strip()
+        if not text:
+            return None
+        if text.isdigit() and 1000 <= int(text) <= 2999:
+            return int(text)
+        typer.echo(f"{text!r} is not a year (like 2021); try again, or leave it empty.", err=True)

@@ -14,6 +14,7 @@ from readlist.cli.common import (
     TagFilter,
     TopicFilter,
     UntilFilter,
+    complete_from,
     db,
     keys_from,
     make_selection,
@@ -44,6 +45,7 @@ def import_(
             metavar="FORMAT",
             help=f"Read every file as this format instead of recognising it: {', '.join(FORMAT_NAMES)}.",
             show_default=False,
+            autocompletion=complete_from(FORMAT_NAMES),
         ),
     ] = None,
     as_json: JsonOption = False,
@@ -52,6 +54,8 @@ def import_(
 
     Each file's format is recognised by its content: a digest's copied or hand-written text, the
     blog's Markdown source, a saved web page, or BibTeX.
+
+    Example: readlist import examples/ --tag inbox
     """
     from readlist.errors import ExitCode
     from readlist.output import render
@@ -83,7 +87,14 @@ def export(
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help=f"{one_of(EXPORT_FORMATS)}.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"{one_of(EXPORT_FORMATS)}.",
+            autocompletion=complete_from(EXPORT_FORMATS),
+        ),
     ] = EXPORT_FORMATS[0],
     profile: Annotated[
         str,
@@ -97,7 +108,10 @@ def export(
         bool, typer.Option("--keep-comments", help="Put the arXiv comment line into `annote`.")
     ] = False,
 ) -> None:
-    """Export entries as BibTeX (default), JSON, CSV or Markdown."""
+    """Export entries as BibTeX (default), JSON, CSV or Markdown.
+
+    Example: readlist export --tag to-cite -o refs.bib
+    """
     from readlist.output.emit import emit
     from readlist.services import export as use_case
 
@@ -114,7 +128,10 @@ def cite(
         str, typer.Option("--command", "-c", metavar="NAME", help="The LaTeX command, e.g. citep.")
     ] = "cite",
 ) -> None:
-    """Print \\cite{a,b} for pasting into LaTeX."""
+    """Print \\cite{a,b} for pasting into LaTeX.
+
+    Example: readlist cite aubert2024sparse kjaergaard2023vision --command citep
+    """
     from readlist.output.emit import emit
     from readlist.services import export as use_case
 

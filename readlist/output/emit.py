@@ -8,6 +8,7 @@ stdout stays scriptable.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Literal
 
@@ -18,13 +19,17 @@ from readlist.models import (
     Entry,
     EntryList,
     Exported,
+    Fetched,
     ImportReport,
     Journal,
+    Link,
     NextUp,
     Noted,
     NoteDeleted,
+    Refreshed,
     Result,
     Shown,
+    Stats,
     TagCounts,
 )
 from readlist.output.text import plural, printable
@@ -40,6 +45,7 @@ _CHANGED_LINE = {
     "status": lambda e: f"{e.key}: {e.status}" + (f", priority {e.priority}" if e.priority else ""),
     "edit": lambda e: f"Updated {e.key}.",
     "rm": lambda e: f"Removed {e.key}: {e.title}",
+    "rekey": lambda e: f"{e.log[-1].text.removeprefix('key ')}",
 }
 
 
@@ -66,8 +72,24 @@ def _human(result: Result) -> None:
     if isinstance(result, Exported):  # the text is the data, whatever the messages say
         _exported(result)
         return
+    if isinstance(result, Fetched):
+        _fetched(result)
+        return
+    if isinstance(result, Link):
+        if result.opened:
+            sys.stderr.write(f"Opened {result.url}\n")
+        else:
+            _stdout(f"{result.url}\n")  # --print, or no browser to open it in
+        return
     if isinstance(result, Citation):
         _stdout(printable(f"{result.command}\n" + (result.bib or "")))
+        return
+    if isinstance(result, EntryList) and not _terminal():  # a pipe: every entry, whole, no rich
+        from readlist.output.shapes import to_lines
+
+        if not result.entries:
+            sys.stderr.write("No entries match.\n")
+        _stdout(to_lines(result.entries, _year))
         return
     from readlist.output import render
 
@@ -87,6 +109,9 @@ def _human(result: Result) -> None:
             render.out.print(render.entry_panel(result.entry, _year(result.entry)))
     elif isinstance(result, TagCounts):
         render.tags_table(result.counts)
+    elif isinstance(result, Stats):
+        groups = [("status", result.by_status), ("topic", result.by_topic), ("tag", result.by_tag)]
+        render.stats(result.total, [*groups, ("month first seen", result.by_month)])
     elif isinstance(result, Journal):
         render.journal(result.lines)
     elif isinstance(result, Changed):
@@ -100,6 +125,42 @@ def _human(result: Result) -> None:
         render.message(f"Deleted note {result.number} of {result.key}.")
     elif isinstance(result, ImportReport):
         render.import_summary(result)
+    elif isinstance(result, Refreshed):
+        _refreshed(result)
+
+
+def _fetched(result: Fetched) -> None:
+    """The keys on stdout (as `add` prints a new key), what happened on stderr."""
+    from readlist.output import render
+
+    for entry in result.new:
+        _stdout(f"{entry.key}\n")
+        render.message(f"Added {entry.key}: {entry.title}")
+    for entry in result.merged:
+        _stdout(f"{entry.key}\n")
+        render.message(f"Completed {entry.key} from arXiv (it was already in the list).")
+    for entry in result.known:
+        _stdout(f"{entry.key}\n")
+        render.message(f"Already in the list as {entry.key}.")
+    for arxiv_id in result.missing:
+        render.message(f"arXiv has no paper {arxiv_id}.")
+
+
+def _refreshed(result: Refreshed) -> None:
+    from readlist.output import render
+
+    for change in result.changes:
+        render.message(f"{change.key}: {change.field}: {_short(change.old)} -> {_short(change.new)}")
+    for arxiv_id in result.missing:
+        render.message(f"arXiv has no paper {arxiv_id}.")
+    entries = len({change.key for change in result.changes})
+    done = "would change" if result.dry_run else "changed"
+    render.message(f"Checked {plural(result.checked, 'entry', 'entries')} on arXiv; {entries} {done}.")
+
+
+def _short(value: object, width: int = 60) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else "(none)" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _exported(result: Exported) -> None:
@@ -119,6 +180,13 @@ def _year(entry: Entry) -> int | None:
     from readlist.bib.venues import publication_year
 
     return publication_year(entry)
+
+
+def _terminal() -> bool:
+    """Whether a person reads stdout; TTY_COMPATIBLE=1 says so where stdout is no terminal
+    (as for Rich), TTY_COMPATIBLE=0 says it is not."""
+    forced = os.environ.get("TTY_COMPATIBLE")
+    return sys.stdout.isatty() if forced not in ("0", "1") else forced == "1"
 
 
 def _stdout(text: str) -> None:

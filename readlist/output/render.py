@@ -18,8 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readlist.models import Entry, ImportReport, JournalLine
-from readlist.names import parse_name
-from readlist.output.text import printable
+from readlist.output.text import byline, family, printable, readable_latex
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -30,19 +29,6 @@ STATUS_STYLE = {"unread": "dim", "queued": "cyan", "reading": "yellow", "read": 
 def safe(text: str | None) -> Text:
     """Text with control characters (ESC and friends) removed and no markup interpreted."""
     return Text(printable(text or ""))
-
-
-def _family(author: str) -> str:
-    """The family name with its particles, as the list shows it (`de Vries`)."""
-    name = parse_name(author)
-    return " ".join(part for part in (name.von, name.last.rstrip(",")) if part)
-
-
-def byline(authors: list[str]) -> str:
-    """`Aubert et al.`: the first author's family name, as papers cite each other."""
-    if not authors:
-        return ""
-    return _family(authors[0]) + (" et al." if len(authors) > 1 else "")
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
@@ -84,12 +70,12 @@ def entries_table(
     for entry in entries:
         marks = (highlights or {}).get(entry.key, {})
         first_author = byline(entry.authors)
-        family = _family(entry.authors[0]) if entry.authors else ""
-        offset = entry.authors[0].rfind(family) if family else -1  # where the family name starts
+        surname = family(entry.authors[0]) if entry.authors else ""
+        offset = entry.authors[0].rfind(surname) if surname else -1  # where the family name starts
         author_spans = [
-            (s - offset, min(e, offset + len(family)) - offset)
+            (s - offset, min(e, offset + len(surname)) - offset)
             for s, e in marks.get("authors", [])
-            if offset >= 0 and offset <= s < offset + len(family)
+            if offset >= 0 and offset <= s < offset + len(surname)
         ]
         cells: list[Text | str] = [
             safe(entry.key),
@@ -142,7 +128,7 @@ def entry_panel(entry: Entry, year: int | None) -> Panel:
     facts.add_row("added", safe(entry.added))
     parts: list[RenderableType] = [facts]
     if entry.abstract:
-        parts += [Text(""), safe(entry.abstract)]
+        parts += [Text(""), safe(readable_latex(entry.abstract))]
     if entry.notes:
         parts += [Text(""), Text("notes", style="bold cyan")]
         for number, note in enumerate(entry.notes, start=1):
@@ -192,6 +178,21 @@ def tags_table(counts: list[tuple[str, int]]) -> None:
     for tag, count in counts:
         table.add_row(safe(tag), str(count))
     out.print(table)
+
+
+def stats(total: int, groups: list[tuple[str, list[tuple[str, int]]]]) -> None:
+    """Each group as a table of counts with a bar, scaled to the group's largest count."""
+    out.print(Text(f"{total} entries", style="bold"))
+    for title, counts in groups:
+        if not counts:
+            continue
+        table = Table(title, "entries", "", box=None, title_justify="left", pad_edge=False)
+        widest = max(count for _, count in counts)
+        for label, count in counts:
+            bar = "█" * max(1, round(30 * count / widest))
+            table.add_row(safe(label), str(count), Text(bar, style="cyan"))
+        out.print()
+        out.print(table)
 
 
 def journal(lines: list[JournalLine]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 from readlist.bib.venues import publication_year
@@ -17,13 +18,16 @@ from readlist.models import (
     Changed,
     Entry,
     EntryList,
+    Fetched,
     ImportReport,
     Journal,
     JournalLine,
     NextUp,
     Noted,
+    Refreshed,
     Result,
     Shown,
+    Stats,
     TagCounts,
 )
 from readlist.output.text import escape_json_controls, printable
@@ -196,6 +200,33 @@ def json_of(result: Result) -> Any:
         return [{"tag": tag, "count": count} for tag, count in result.counts]
     if isinstance(result, Journal):
         return journal_json(result.lines)
+    if isinstance(result, Stats):
+        return {
+            "total": result.total,
+            **{
+                name: [{"value": value, "count": count} for value, count in counts]
+                for name, counts in (
+                    ("status", result.by_status),
+                    ("topic", result.by_topic),
+                    ("tag", result.by_tag),
+                    ("month", result.by_month),
+                )
+            },
+        }
+    if isinstance(result, Fetched):
+        return {
+            "new": [entry_json(e) for e in result.new],
+            "merged": [entry_json(e) for e in result.merged],
+            "known": [entry_json(e) for e in result.known],
+            "missing": result.missing,
+        }
+    if isinstance(result, Refreshed):
+        return {
+            "dry_run": result.dry_run,
+            "checked": result.checked,
+            "missing": result.missing,
+            "changes": [{"key": c.key, "field": c.field, "old": c.old, "new": c.new} for c in result.changes],
+        }
     if isinstance(result, ImportReport):
         return {
             "files": result.files,
@@ -208,3 +239,23 @@ def json_of(result: Result) -> Any:
     if isinstance(result, Noted):
         return {"key": result.key, "number": result.number, "at": result.note.at, "text": result.note.text}
     raise TypeError(f"{type(result).__name__} has no JSON form")
+
+
+#: The columns of `list`/`search` written to a pipe, one line per entry, tab-separated.
+LINE_COLUMNS = ("key", "year", "date", "status", "authors", "title")
+
+
+def to_lines(entries: list[Entry], year_of: Callable[[Entry], int | None]) -> str:
+    """Whole fields, one entry a line, for `grep`, `cut` and `sort`: the table's columns, the
+    title never cut, tabs and line breaks inside a field turned into spaces."""
+    from readlist.output.text import byline, printable
+
+    def cell(text: str) -> str:
+        return " ".join(printable(text).split())
+
+    rows = []
+    for entry in entries:
+        year = year_of(entry)
+        values = (cell(entry.key), "" if year is None else str(year), entry.last_date or "", entry.status)
+        rows.append("\t".join([*values, cell(byline(entry.authors)), cell(entry.title)]))
+    return "".join(f"{row}\n" for row in rows)

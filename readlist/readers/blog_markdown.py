@@ -21,10 +21,15 @@ post holds is read by `blocks`, which the blog's rendered pages share.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
 from readlist.models import ReadResult
 from readlist.readers.base import Reader, collapse_spaces, iso_date
 from readlist.readers.blocks import Block, read_blocks
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _FRONT_MATTER = re.compile(r"\s*---[ \t]*\n(?P<body>.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|$)", re.DOTALL)
 _FRONT_MATTER_FIELD = re.compile(r"^(?P<name>title|date)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE)
@@ -63,13 +68,20 @@ def _unquote(value: str) -> str:
     return value
 
 
-def _blocks(body: str, offset: int) -> list[Block]:
-    """The top-level headings and paragraphs of a Markdown body, as written in the source."""
+@cache
+def _parser() -> MarkdownIt:
+    """CommonMark's block structure only: the text of each block is taken from the source, so
+    inline parsing (half the time) is skipped."""
     from markdown_it import MarkdownIt
 
+    return MarkdownIt("commonmark").disable(["inline", "text_join"])
+
+
+def _blocks(body: str, offset: int) -> list[Block]:
+    """The top-level headings and paragraphs of a Markdown body, as written in the source."""
     lines = body.split("\n")
     blocks = []
-    for token in MarkdownIt("commonmark").parse(body):
+    for token in _parser().parse(body):
         if token.level != 0 or token.map is None or token.type not in ("heading_open", "paragraph_open"):
             continue
         start, end = token.map

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from readlist.models import EntryList, Journal, NextUp, Shown, TagCounts
+from readlist import arxiv
+from readlist.errors import NotFound
+from readlist.models import EntryList, Journal, Link, NextUp, Shown, Stats, TagCounts
 from readlist.services import library
 from readlist.services.library import Selection
 from readlist.services.session import reading
@@ -21,6 +23,18 @@ def list_entries(db: Path | None, selection: Selection) -> EntryList:
 def show(db: Path | None, key: str) -> Shown:
     with reading(db) as store:
         return Shown(library.resolve(store, key))
+
+
+def link(db: Path | None, key: str, pdf: bool = False) -> Link:
+    """The paper's arXiv page (or PDF), else the entry's own URL."""
+    with reading(db) as store:
+        entry = library.resolve(store, key)
+    if entry.arxiv:
+        return Link(entry.key, arxiv.pdf_url(entry.arxiv) if pdf else entry.url or arxiv.abs_url(entry.arxiv))
+    if entry.url and not pdf:
+        return Link(entry.key, entry.url)
+    what = "no arXiv id, so no PDF link" if pdf and entry.url else "no link (neither an arXiv id nor a URL)"
+    raise NotFound(f"{entry.key} has {what}; set one with `readlist edit {entry.key} --arxiv ID` or --url")
 
 
 def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
@@ -41,6 +55,26 @@ def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
 def tags(db: Path | None) -> TagCounts:
     with reading(db) as store:
         return TagCounts(library.tag_counts(store.entries()))
+
+
+def stats(db: Path | None, top: int = 10) -> Stats:
+    """How the list is made up: by reading status, digest topic, tag and month first seen."""
+    from collections import Counter
+
+    from readlist.models import STATUSES
+
+    with reading(db) as store:
+        entries = store.entries()
+    statuses = Counter(entry.status for entry in entries)
+    topics = Counter(topic for entry in entries for topic in entry.topics)
+    months = Counter(entry.first_date[:7] for entry in entries if entry.first_date)
+    return Stats(
+        total=len(entries),
+        by_status=[(status, statuses[status]) for status in STATUSES if statuses[status]],
+        by_topic=topics.most_common(top),
+        by_tag=library.tag_counts(entries)[:top],
+        by_month=sorted(months.items()),
+    )
 
 
 def log(

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from readlist.clock import now_iso
-from readlist.models import Added, Changed, Noted, NoteDeleted
+from readlist.errors import InvalidInput
+from readlist.models import Added, Changed, Entry, Event, Noted, NoteDeleted
 from readlist.output.text import plural
 from readlist.services import library
 from readlist.services.library import Fields
@@ -62,5 +63,37 @@ def edit(db: Path | None, key: str, fields: Fields) -> Changed:
 def rm(db: Path | None, keys: list[str], confirm: Confirm) -> Changed:
     with writing(db) as store:
         entries = library.resolve_all(store, keys)
-        confirm(f"Remove {plural(len(entries), 'entry', 'entries')}: {', '.join(e.key for e in entries)}?")
+        keys_text = ", ".join(e.key for e in entries)
+        confirm(f"Remove {plural(len(entries), 'entry', 'entries')}: {keys_text}?{_what_goes(entries)}")
         return Changed("rm", library.remove_entries(store, [e.key for e in entries], now_iso()))
+
+
+def rekey(db: Path | None, old: str, new: str) -> Changed:
+    """Give an entry another citation key; one that another entry has (in any case) is refused."""
+    from readlist.bib.keys import CITABLE_KEY
+
+    new = new.strip()
+    if not CITABLE_KEY.fullmatch(new):
+        raise InvalidInput(f"{new!r} cannot be a BibTeX key (no spaces, commas, braces, quotes, #, %, =, \\ or ~)")
+    with writing(db) as store:
+        entry = library.resolve(store, old)
+        clash = next((e for e in store.entries() if e.key.casefold() == new.casefold() and e.key != entry.key), None)
+        if clash is not None:
+            raise InvalidInput(f"{new} is already the key of {clash.key}: {clash.title}")
+        previous = entry.key
+        store.remove_quietly([previous])
+        entry.key = new
+        entry.log.append(Event(at=now_iso(), kind="edit", text=f"key {previous} -> {new}"))
+        store.save([entry])
+    return Changed("rekey", [entry])
+
+
+def _what_goes(entries: list[Entry]) -> str:
+    """What removing loses for good: notes, reading status and tags; said before it happens."""
+    notes = sum(len(e.notes) for e in entries)
+    read = sum(e.status != "unread" for e in entries)
+    tagged = sum(bool(e.tags) for e in entries)
+    lost = [plural(notes, "note", "notes")] if notes else []
+    lost += [f"the reading status of {plural(read, 'entry', 'entries')}"] if read else []
+    lost += [f"the tags of {plural(tagged, 'entry', 'entries')}"] if tagged else []
+    return f" This deletes {', '.join(lost)} for good." if lost else ""

@@ -168,6 +168,13 @@ def import_paths(
     return report
 
 
+def merge_listings(store: Store, listings: list[tuple[str, DigestItem]], now: str, tags: list[str]) -> ImportReport:
+    """Fold listings from elsewhere (the arXiv API) into the store by the rules of an import."""
+    report = ImportReport()
+    _Merger(store, report, tags, now).run(listings, [], {})
+    return report
+
+
 @dataclass(slots=True)
 class _NewPaper:
     """A paper no entry holds yet: its listings in this import, oldest first."""
