@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -14,9 +15,40 @@ def real_path(path: Path) -> Path:
 
 
 def check_writable(path: Path) -> None:
-    """Refuse a file the user made read-only, even where root could overwrite it anyway."""
+    """Refuse a file (or a directory to create one in) the user made read-only, even where
+    root could write it anyway."""
     if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
         raise PermissionError(13, "the file is read-only", str(path))
+    parent = path.parent
+    if parent.is_dir() and (not os.access(parent, os.W_OK) or not parent.stat().st_mode & 0o222):
+        raise PermissionError(13, "the directory is read-only", str(parent))
+
+
+def kind_of(path: Path) -> str | None:
+    """What `path` is when it is not a regular file (`a directory`, `a FIFO` ...), else None;
+    symlinks are followed, and a path that does not exist is None too."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    kinds = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def write_file(path: Path, payload: bytes) -> None:
+    """Write an output file: a regular (or new) file atomically; a FIFO, a terminal or another
+    character device (`/dev/stdout`) in place, since a rename would replace the node itself."""
+    kind = kind_of(path)
+    if kind in ("a FIFO", "a character device"):
+        fd = os.open(path, os.O_WRONLY)
+        with os.fdopen(fd, "wb") as out:
+            out.write(payload)
+        return
+    if kind is not None:
+        raise IsADirectoryError(21, f"it is {kind}", str(path))
+    write_atomically(path, payload)
 
 
 def _temp_prefix(path: Path) -> str:
@@ -44,6 +76,9 @@ def write_atomically(path: Path, payload: bytes) -> None:
     """
     path = real_path(path)
     check_writable(path)
+    kind = kind_of(path)
+    if kind is not None:  # a rename would replace a device node, a FIFO or a directory
+        raise IsADirectoryError(21, f"it is {kind}", str(path))
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_current_umask()
     fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:

@@ -25,12 +25,13 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from readlist.errors import StoreError
-from readlist.fsutil import check_writable, real_path, remove_stale_temp_files, write_atomically
+from readlist.fsutil import check_writable, kind_of, real_path, remove_stale_temp_files, write_atomically
 from readlist.models import Entry, MalformedEntry
 from readlist.textnorm import identity
 
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 60.0
+LOCK_NOTICE_SECONDS = 1.0  # a writer that waits longer says so on stderr
 _ENTRIES = "entries"
 _META = "meta"
 _REMOVED = "removed"  # what `rm` took out, so that imports do not bring it back
@@ -61,7 +62,15 @@ class _BufferedStorage(Storage):
         self.changed = True
 
 
+def _check_regular(path: Path) -> None:
+    """A store is a regular file (or none yet): a device, FIFO or directory is never read or written."""
+    kind = kind_of(path)
+    if kind is not None:
+        raise StoreError(f"{path}: the store must be a regular file, this is {kind}; it was left unchanged")
+
+
 def _load(path: Path) -> dict[str, dict[str, Any]]:
+    _check_regular(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -83,19 +92,49 @@ def _new_data() -> dict[str, dict[str, Any]]:
 
 
 def _check_schema(path: Path, data: Any) -> None:
-    meta = data.get(_META, {}).get("1", {}) if isinstance(data, dict) else {}
-    version = meta.get("schema") if isinstance(meta, dict) else None
-    if not isinstance(data.get(_ENTRIES, None) if isinstance(data, dict) else None, dict) or (
-        not isinstance(version, int)
-    ):
-        raise StoreError(f"{path}: not a readlist store (no schema version); it was left unchanged")
+    """The one schema of a store file, checked at load; an error names the part and field.
+
+    `{"meta": {"1": {"schema": N}}, "entries": {"<id>": {...}}, "removed": {"<id>": {...}}}`;
+    each entry's own fields are checked by `Entry.from_dict` when it is read.
+    """
+
+    def refuse(what: str, part: str = "") -> StoreError:
+        found = "the store holds a malformed entry" if part == _ENTRIES else "not a readlist store"
+        return StoreError(f"{path}: {found} ({what}); it was left unchanged")
+
+    if not isinstance(data, dict):
+        raise refuse(f"the file holds a JSON {type(data).__name__}, not an object")
+    meta = data.get(_META)
+    if not isinstance(meta, dict) or not isinstance(meta.get("1"), dict) or "schema" not in meta["1"]:
+        raise refuse(f'no schema version: \'{_META}\' must be {{"1": {{"schema": {SCHEMA_VERSION}}}}}')
+    version = meta["1"]["schema"]
+    if isinstance(version, float) and version.is_integer() and version > SCHEMA_VERSION:
+        version = int(version)  # orjson reads integers beyond 64 bits as floats
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise refuse(f"'{_META}' field 'schema' is {version!r}, not a schema version")
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{path}: written by a newer readlist (schema {version}, this one reads "
             f"{SCHEMA_VERSION}); it was left unchanged"
         )
-    if version < SCHEMA_VERSION:  # pragma: no cover - no older schema exists yet
-        raise StoreError(f"{path}: schema {version} is not supported")
+    for part, required in ((_ENTRIES, True), (_REMOVED, False)):
+        if part not in data and not required:
+            continue
+        table = data.get(part)
+        if not isinstance(table, dict):
+            raise refuse(f"'{part}' must be an object of documents, not {type(table).__name__}")
+        for doc_id, doc in table.items():
+            if not doc_id.isdigit() or not isinstance(doc, dict):
+                raise refuse(f"'{part}' document {doc_id!r} must be an object under a numeric id", part)
+            fields = _ENTRY_FIELDS if part == _ENTRIES else _REMOVED_FIELDS
+            for name, types in fields.items():
+                if not isinstance(doc.get(name), types) or isinstance(doc.get(name), bool):
+                    raise refuse(f"'{part}' document {doc_id}: field {name!r} is {doc.get(name)!r}", part)
+
+
+#: Fields every stored document must have before it is read (the rest: `Entry.from_dict`).
+_ENTRY_FIELDS: dict[str, type | tuple[type, ...]] = {"key": str}
+_REMOVED_FIELDS: dict[str, type | tuple[type, ...]] = {"identity": str, "arxiv": (str, type(None))}
 
 
 class Store:
@@ -231,11 +270,25 @@ def open_store(path: Path, *, write: bool = False) -> Iterator[Store]:
     from filelock import FileLock, Timeout
 
     target = real_path(path)  # a symlinked store is written through, and locked as one file
+    _check_regular(target)
+    lock_path = Path(str(target) + ".lock")
+    if kind_of(lock_path) is not None:
+        raise StoreError(f"{lock_path}: the store's lock file is {kind_of(lock_path)}; remove it and try again")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         check_writable(target)
-        lock = FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
-        lock.acquire()
+        lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT_SECONDS)
+        try:
+            lock.acquire(timeout=LOCK_NOTICE_SECONDS)
+        except Timeout:
+            import sys
+
+            sys.stderr.write(
+                f"Waiting for another readlist command to finish with {path} (it holds {lock_path}); "
+                f"giving up after {LOCK_TIMEOUT_SECONDS:.0f} s.\n"
+            )
+            sys.stderr.flush()
+            lock.acquire()
     except Timeout as exc:
         raise StoreError(f"{path}: another readlist command holds the store lock; try again") from exc
     except OSError as exc:

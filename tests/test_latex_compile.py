@@ -38,6 +38,8 @@ DOCUMENTS = {
     "{cites}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n",
     "ieeetran_ot1": "\\documentclass{article}\n\\usepackage{url}\n\\begin{document}\n{cites}\n"
     "\\bibliographystyle{IEEEtran}\n\\bibliography{refs}\n\\end{document}\n",
+    "plainnat_no_url": PREAMBLE + "\\usepackage{natbib}\n\\begin{document}\n{cites}\n"
+    "\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n",
     "biblatex": PREAMBLE + "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
     "\\begin{document}\n{cites}\n\\printbibliography\n\\end{document}\n",
 }
@@ -130,3 +132,32 @@ def test_a_missing_tex_tool_skips_here_but_fails_in_ci(monkeypatch: pytest.Monke
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="pdflatex is not installed"):
         _tool("pdflatex")
+
+
+@pytest.mark.parametrize(
+    ("style", "profile"),
+    [
+        pytest.param("plainnat_no_url", "bibtex", id="natbib_plainnat_without_url_package"),
+        pytest.param("plainnat", "bibtex", id="natbib_plainnat"),
+        pytest.param("biblatex", "biblatex", id="biblatex_biber_utf8_profile"),
+    ],
+)
+def test_controls_and_percent_signs_from_a_bib_file_compile(tmp_path: Path, style: str, profile: str) -> None:
+    """Stored text with ESC (pdflatex: `Unicode character ^^[`) and a `%` in url and doi."""
+    from readlist.models import Entry
+
+    entries = [
+        Entry(
+            key="esc2024title",
+            title="Escapes \x1b[2J in \u202e a Title\x07",
+            authors=["Ann\x1b]0;x\x07 Lee"],
+            abstract="An\x9b abstract.",
+            year=2024,
+            url="https://example.org/a%20b?q=5%25",
+            extra={"doi": "10.1000/x%2Fy", "ENTRYTYPE": "misc"},
+        )
+    ]
+    tool_log, latex_log, bbl = _compile(tmp_path, style, profile, entries)
+    assert not (BIBER_PROBLEMS if style == "biblatex" else BIBTEX_PROBLEMS).findall(tool_log), tool_log
+    assert not LATEX_PROBLEMS.findall(latex_log), latex_log[-2000:]
+    assert "\x1b" not in bbl and "a%20b" in bbl.replace("\\%", "%")

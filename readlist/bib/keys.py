@@ -40,8 +40,9 @@ def base_key(authors: list[str], year: int | None, title: str) -> str:
     return f"{_author_part(authors).lower()[:_PART_LIMIT]}{year_text}{word}"
 
 
-#: What BibTeX and biber accept in a citation key: no space, comma, brace, quote, #, %, =, \\, ~.
-CITABLE_KEY = re.compile(r"[^\s,{}()\"#%'=\\~]+")
+#: What BibTeX and biber accept in a citation key: no space, comma, brace, quote, #, %, =, \\, ~,
+#: control character or bidi mark. Export checks it, and so does a .bib import.
+CITABLE_KEY = re.compile(r"[^\s,{}()\"#%'=\\~\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
 def assign_key(entry: Entry, keys: KeyAllocator, preferred: str = "") -> str:

@@ -27,6 +27,7 @@ from readlist.bib.latex_unicode import (
     word_set,
 )
 from readlist.models import BIBTEX, Profile
+from readlist.textnorm import strip_controls
 
 __all__ = [
     "decode_latex",
@@ -78,7 +79,7 @@ class _Piece(NamedTuple):
 
 def escape_text(text: str, profile: Profile = BIBTEX) -> str:
     """Steps 1-2 of §5 and §2: safe LaTeX with the case untouched (abstracts, names, venues)."""
-    text = " ".join(text.split())
+    text = " ".join(strip_controls(text).split())  # pdflatex stops at `^^[`
     if not PLAIN_SPECIAL.search(text):
         return encode_unicode(text, profile)
     return encode_unicode("".join(_render(piece) for piece in _pieces(text)), profile)
@@ -86,7 +87,7 @@ def escape_text(text: str, profile: Profile = BIBTEX) -> str:
 
 def protect_title(text: str, profile: Profile = BIBTEX) -> str:
     """§5 steps 1-3: `escape_text` plus braces around each word whose case must survive."""
-    text = " ".join(text.split())
+    text = " ".join(strip_controls(text).split())
     if not _STRUCTURE.search(text):
         return encode_unicode(_protect_plain_title(text), profile)
     out: list[str] = []

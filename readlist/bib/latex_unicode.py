@@ -244,16 +244,49 @@ def _latex_encoder() -> UnicodeToLatexEncoder:
 _ENCODINGS = {keep: _CharEncoding(keep_letters=keep) for keep in (False, True)}
 
 
+class UndecodableLatex(ValueError):
+    """LaTeX that pylatexenc cannot turn into text (`\\href`, `\\textcolor[rgb]`, deep braces)."""
+
+
 def decode_latex(text: str, keep_groups: bool = False) -> str:
     """LaTeX from a .bib file -> the Unicode text readlist stores (and `escape_text` reverses).
 
     Math is kept, and escaped `$ { }` stay escaped: bare ones mean math and grouping in stored
     text. With `keep_groups` (titles) brace groups of two or more characters are kept, so that
     `{MVP}` keeps its protection; elsewhere braces carry no meaning and are dropped.
+
+    The one guard around pylatexenc: whatever it raises or warns about (a macro without its
+    arguments, an unclosed environment, nesting too deep) becomes `UndecodableLatex`.
     """
     if not _DECODE_NEEDED.search(text):
         return " ".join(text.split())
-    return " ".join(_latex_decoder(keep_groups).latex_to_text(text).split())
+    decoder, warnings = _latex_decoder(keep_groups), _pylatexenc_warnings()
+    warnings.clear()
+    try:
+        decoded = decoder.latex_to_text(text)
+    except Exception as exc:  # IndexError, KeyError, AttributeError, ValueError, RecursionError ...
+        raise UndecodableLatex(f"LaTeX it cannot read ({type(exc).__name__})") from exc
+    if warnings:
+        raise UndecodableLatex(f"LaTeX it cannot read ({warnings[0]})")
+    return " ".join(decoded.split())
+
+
+@cache
+def _pylatexenc_warnings() -> list[str]:
+    """What pylatexenc logs (it warns on stderr and carries on with a wrong text): collected
+    here and turned into `UndecodableLatex`, never printed."""
+    import logging
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage().removeprefix("WARNING:").strip()
+            collected.append(" ".join(message.removeprefix("Error in configuration:").split()))
+
+    collected: list[str] = []
+    logger = logging.getLogger("pylatexenc")
+    logger.addHandler(Collect(logging.WARNING))
+    logger.propagate = False
+    return collected
 
 
 @cache

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from readlist.bib.latex import decode_latex, unprotect_title
-from readlist.bib.latex_unicode import word_set
+from readlist.bib.latex_unicode import UndecodableLatex, word_set
 from readlist.bib.venues import ARTICLE
 from readlist.models import Entry, Problem, Sighting
 from readlist.names import digest_form
@@ -40,24 +42,44 @@ def parse_bibtex(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     for block in library.entries:
         fields: dict[str, str] = {}
+        lines: dict[str, int | None] = {}
         for field in block.fields:
             name = field.key.lower()
             if name in fields:
                 problems.append(Problem(file, block_line(field), f"{block.key}: field {name!r} repeated, first kept"))
             else:
                 fields[name] = str(field.value)
-        entry = _stored_entry(block.key, block.entry_type.lower(), fields)
+                lines[name] = block_line(field)
+
+        def undecodable(
+            name: str, exc: UndecodableLatex, key: str = block.key, at: dict[str, int | None] = lines
+        ) -> None:
+            problems.append(Problem(file, at.get(name), f"{key}: field {name!r} has {exc}; kept as written"))
+
+        entry = _stored_entry(block.key, block.entry_type.lower(), fields, undecodable)
         entry.sightings = [Sighting(file, "", "", block_line(block) or 0)]
         entries.append(entry)
     return entries, problems
 
 
-def _stored_entry(key: str, entry_type: str, fields: dict[str, str]) -> Entry:
-    """One parsed .bib entry as readlist stores it; unknown fields go to `extra`."""
+def _stored_entry(
+    key: str, entry_type: str, fields: dict[str, str], undecodable: Callable[[str, UndecodableLatex], None]
+) -> Entry:
+    """One parsed .bib entry as readlist stores it; unknown fields go to `extra`. A field whose
+    LaTeX cannot be decoded is kept as written and passed to `undecodable`."""
+
+    def decoded(name: str, value: str, decode: Callable[[str], Any]) -> Any:
+        try:
+            return decode(value)
+        except UndecodableLatex as exc:
+            undecodable(name, exc)
+            return _as_written(name, value)
 
     def take(name: str) -> str:
         value = fields.pop(name, "")
-        return " ".join(value.split()) if name in VERBATIM_FIELDS else decode_latex(value)
+        if name in ("url", "doi"):  # readlist's own export writes `\%` there for BibTeX styles
+            value = value.replace("\\%", "%")
+        return " ".join(value.split()) if name in VERBATIM_FIELDS else decoded(name, value, decode_latex)
 
     venue_field = "booktitle" if entry_type != ARTICLE and "booktitle" in fields else "journal"
     year = take("year")
@@ -67,8 +89,8 @@ def _stored_entry(key: str, entry_type: str, fields: dict[str, str]) -> Entry:
         take("archiveprefix")
     entry = Entry(
         key=key,
-        title=unprotect_title(decode_latex(fields.pop("title", ""), keep_groups=True)),
-        authors=_digest_names(fields.pop("author", "")),
+        title=unprotect_title(decoded("title", fields.pop("title", ""), partial(decode_latex, keep_groups=True))),
+        authors=decoded("author", fields.pop("author", ""), _digest_names),
         abstract=take("abstract"),
         comment=take("annote") or None,
         year=int(year) if _YEAR.fullmatch(year) else None,
@@ -82,6 +104,15 @@ def _stored_entry(key: str, entry_type: str, fields: dict[str, str]) -> Entry:
     if year and entry.year is None:
         entry.extra["year"] = year
     return entry
+
+
+def _as_written(name: str, value: str) -> Any:
+    """A field kept as written: its text with runs of spaces collapsed; authors split at `and`."""
+    if name != "author":
+        return " ".join(value.split())
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    return [" ".join(raw.split()) for raw in split_multiple_persons_names(value)]
 
 
 def _digest_names(value: str) -> list[str]:

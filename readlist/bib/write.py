@@ -148,6 +148,12 @@ def _bibtex_entry(entry: Entry, profile: Profile, keep_comments: bool) -> tuple[
     def text(value: str) -> str:
         return escape_text(value, profile)
 
+    def url(value: str) -> str:
+        """A URL or DOI; for BibTeX styles a `%` is `\\%`: without the url package, plainnat's
+        `\\url` is `\\texttt` and a bare `%` would start a comment (biber reads it verbatim)."""
+        safe = sanitize_url(value)
+        return safe if profile.keep_letters else safe.replace("%", "\\%")
+
     entry_type, venue_name = _type_and_venue(entry)
     extra = {name.lower(): value for name, value in entry.extra.items() if name != "ENTRYTYPE"}
     arxiv_id = ARXIV_VERSION.sub("", entry.arxiv.strip()) if entry.arxiv else ""
@@ -163,18 +169,16 @@ def _bibtex_entry(entry: Entry, profile: Profile, keep_comments: bool) -> tuple[
         fields["key"] = text(entry.title)  # BibTeX sorts and labels by it when no author
     for name in EXPORTED_EXTRA_FIELDS:
         if extra.get(name) and not fields.get(name):
-            fields[name] = sanitize_url(extra[name]) if name == "doi" else text(extra[name])
+            fields[name] = url(extra[name]) if name == "doi" else text(extra[name])
     if arxiv_id:
         fields["eprint"] = sanitize_url(arxiv_id)
         fields["archivePrefix"] = "arXiv"
         fields["primaryClass"] = sanitize_url(entry.primary_class or "")
         fields["url"] = (
-            sanitize_url(entry.url)
-            if "url" in entry.edited and entry.url
-            else (f"https://arxiv.org/abs/{fields['eprint']}")
+            url(entry.url) if "url" in entry.edited and entry.url else (f"https://arxiv.org/abs/{fields['eprint']}")
         )
     else:
-        fields["url"] = sanitize_url(entry.url or "")
+        fields["url"] = url(entry.url or "")
     fields["abstract"] = text(entry.abstract)
     fields["annote"] = text(entry.comment or "") if keep_comments else ""
     built = [Field(name, value) for name, value in fields.items() if value]

@@ -32,7 +32,7 @@ from readlist.models import (
     Stats,
     TagCounts,
 )
-from readlist.output.text import plural
+from readlist.output.text import plural, printable
 
 Format = Literal["human", "json", "keys", "markdown"]
 
@@ -56,7 +56,7 @@ def emit(result: Result, fmt: Format = "human") -> None:
 
         _stdout(dumps(json_of(result)))
     elif fmt == "keys" and isinstance(result, EntryList):
-        _stdout("".join(f"{e.key}\n" for e in result.entries))
+        _stdout("".join(f"{printable(e.key)}\n" for e in result.entries))
     elif fmt == "markdown" and isinstance(result, Journal):
         from readlist.output.shapes import journal_to_markdown
 
@@ -82,7 +82,7 @@ def _human(result: Result) -> None:
             _stdout(f"{result.url}\n")  # --print, or no browser to open it in
         return
     if isinstance(result, Citation):
-        _stdout(f"{result.command}\n" + (result.bib or ""))
+        _stdout(printable(f"{result.command}\n" + (result.bib or "")))
         return
     if isinstance(result, EntryList) and not _terminal():  # a pipe: every entry, whole, no rich
         from readlist.output.shapes import to_lines

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import groupby
 
 from rich.console import Console, Group, RenderableType
@@ -148,7 +149,8 @@ def import_summary(report: ImportReport) -> None:
         + f"{len(report.problems)} problem(s)."
     )
     for problem in report.problems:
-        err.print(safe(f"  {problem}"), style="yellow")
+        file = problem.file.replace("\r", "\\r").replace("\n", "\\n")  # one problem, one line
+        err.print(safe(f"  {replace(problem, file=file)}"), style="yellow")
 
 
 @contextmanager
@@ -201,7 +203,7 @@ def journal(lines: list[JournalLine]) -> None:
         out.print(Text(day.isoformat(), style="bold underline"))
         for line in group:
             row = Text(f"  {line.at:%H:%M}  ", style="dim")
-            row.append(line.key, style="bold")
+            row.append(printable(line.key), style="bold")
             row.append(f"  [{line.kind}] ", style="cyan")
             row.append_text(safe(line.text.replace("\n", "\n" + " " * 9)))
             out.print(row)

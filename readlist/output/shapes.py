@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,7 @@ from readlist.models import (
     Stats,
     TagCounts,
 )
+from readlist.output.text import escape_json_controls, printable
 
 #: The keys of every entry object in `--json` output, in order. Adding a key is a compatible
 #: change; renaming or removing one is not (tests pin this list).
@@ -81,7 +83,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
 def dumps(data: Any) -> str:
     import orjson
 
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return escape_json_controls(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()) + "\n"
 
 
 def to_json(entries: list[Entry]) -> str:
@@ -95,16 +97,44 @@ def to_csv(entries: list[Entry]) -> str:
     for entry in entries:
         row = entry_json(entry)
         writer.writerow(
-            "; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c]) for c in CSV_COLUMNS
+            csv_cell("; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c]))
+            for c in CSV_COLUMNS
         )
     return out.getvalue()
 
 
+def csv_cell(value: object) -> object:
+    """A CSV cell: no control characters; text a spreadsheet would run as a formula (starting
+    with `= + - @`, tab or CR) gets a leading `'`, as OWASP recommends. Numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
 def md_inline(text: str) -> str:
     """Escape what Markdown would read as markup; keep the text readable."""
+    text = printable(text)
     for char in "\\`*_[]<>|#":
         text = text.replace(char, "\\" + char)
     return " ".join(text.split())
+
+
+_PLAIN_URL = re.compile(r"https?://[^\s<>\"'`\\]+", re.ASCII)
+
+
+def md_code(text: str) -> str:
+    """A code span that holds any text: a fence longer than its longest run of backticks."""
+    text = " ".join(printable(text).split())
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_link(url: str) -> str:
+    """A URL as an autolink when it is a plain http(s) URL, else as escaped text: no HTML."""
+    url = printable(url)
+    return f"<{url}>" if _PLAIN_URL.fullmatch(url) else md_inline(url)
 
 
 def to_markdown(entries: list[Entry]) -> str:
@@ -116,17 +146,17 @@ def to_markdown(entries: list[Entry]) -> str:
         lines.append(f"## {md_inline(entry.title)}")
         lines.append("")
         byline = ", ".join(entry.authors) or "unknown authors"
-        details = [f"`{entry.key}`", md_inline(byline)]
+        details = [md_code(entry.key), md_inline(byline)]
         if year:
             details.append(str(year))
         if entry.venue:
             details.append(md_inline(entry.venue))
         details.append(f"status: {entry.status}")
         if entry.tags:
-            details.append("tags: " + ", ".join(entry.tags))
+            details.append("tags: " + ", ".join(md_inline(tag) for tag in entry.tags))
         lines.append(" · ".join(details))
         if entry.url:
-            lines.append(f"<{entry.url}>")
+            lines.append(md_link(entry.url))
         lines.append("")
         for note in entry.notes:
             lines.append(f"- {note.at[:16].replace('T', ' ')}: {md_inline(note.text)}")
@@ -142,7 +172,9 @@ def journal_to_markdown(lines: list[JournalLine]) -> str:
     chunks = []
     for day, group in groupby(lines, key=lambda line: line.at.date()):
         chunks.append(f"## {day.isoformat()}\n")
-        chunks += [f"- {line.at:%H:%M} **{line.key}** ({line.kind}): {md_inline(line.text)}" for line in group]
+        chunks += [
+            f"- {line.at:%H:%M} **{md_inline(line.key)}** ({line.kind}): {md_inline(line.text)}" for line in group
+        ]
         chunks.append("")
     return "\n".join(chunks).rstrip("\n") + "\n" if chunks else ""
 
@@ -224,6 +256,6 @@ def to_lines(entries: list[Entry], year_of: Callable[[Entry], int | None]) -> st
     rows = []
     for entry in entries:
         year = year_of(entry)
-        values = (entry.key, "" if year is None else str(year), entry.last_date or "", entry.status)
+        values = (cell(entry.key), "" if year is None else str(year), entry.last_date or "", entry.status)
         rows.append("\t".join([*values, cell(byline(entry.authors)), cell(entry.title)]))
     return "".join(f"{row}\n" for row in rows)

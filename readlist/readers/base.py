@@ -12,6 +12,7 @@ from datetime import date
 
 from readlist.errors import UnreadableFile
 from readlist.models import ReadResult
+from readlist.textnorm import strip_controls as strip_controls  # the rule lives with the models
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,22 +78,6 @@ def decode(data: bytes, file: str) -> str:
 
 def normalise_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-# Any C0/C1 control but tab and newline (when it opens an escape sequence, the whole sequence),
-# and the invisible marks that reorder or hide text on screen (bidi overrides and isolates).
-# Written as one leading character class so that `sub` scans clean text at C speed.
-_TERMINAL_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-    r"(?:(?<=\x1b)\[[0-?]*[ -/]*[@-~]|(?<=\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
-    r"|(?:(?<=\x1b)\]|(?<=\x9d))[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"  # OSC: titles, links
-    r"|(?<=\x1b)[ -/]*[0-~])?"  # other escape sequences
-)
-
-
-def strip_controls(text: str) -> str:
-    """Drop escape sequences, control characters and bidi overrides: no text may drive a terminal."""
-    return _TERMINAL_CONTROL.sub("", text)
 
 
 def collapse_spaces(text: str) -> str:

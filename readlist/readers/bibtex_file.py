@@ -30,9 +30,14 @@ def read(text: str, file: str) -> ReadResult:
 
 def _usable(entries: list[Entry], file: str, problems: list[Problem]) -> list[Entry]:
     """Entries a reading list can hold: a title is required; a year must be a year."""
+    from readlist.bib.keys import CITABLE_KEY
+
     usable = []
     for entry in entries:
         line = entry.sightings[0].line if entry.sightings else None
+        if not CITABLE_KEY.fullmatch(entry.key):
+            problems.append(Problem(file, line, f"citation key {entry.key!r} cannot be written in BibTeX; skipped"))
+            continue
         if not entry.title.strip():
             problems.append(Problem(file, line, f"entry '{entry.key}' has no title; skipped"))
             continue

@@ -30,6 +30,8 @@ def export(
     filter must not empty a bibliography. The file is written atomically, never over the store.
     """
     library.check_selection(selection)
+    if output is not None and str(output) == "-":
+        output = None  # `-o -` is stdout
     with reading(db) as store:
         entries = library.resolve_all(store, keys) if keys else store.entries()
     del store  # the parsed file is not needed while the export is built: free it
@@ -87,8 +89,9 @@ def export_text(entries: list[Entry], fmt: str, profile: Profile, keep_comments:
 
 
 def write_output(path: Path, text: str, store_path: Path | None = None) -> None:
-    """Write an export atomically; never over the store (or its lock), whatever the path."""
-    from readlist.fsutil import write_atomically
+    """Write an export: a regular file atomically, a FIFO or device (`/dev/stdout`) in place;
+    never over the store (or its lock), whatever the path."""
+    from readlist.fsutil import write_file
 
     if store_path is not None:
         target = path.expanduser().resolve()
@@ -98,6 +101,6 @@ def write_output(path: Path, text: str, store_path: Path | None = None) -> None:
     if not path.parent.is_dir():
         raise InvalidInput(f"{path}: cannot write (no directory {path.parent})")
     try:
-        write_atomically(path, text.encode("utf-8"))
+        write_file(path, text.encode("utf-8"))
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot write ({exc.strerror})") from exc

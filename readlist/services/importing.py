@@ -53,13 +53,7 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[_Source], list[Problem]]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in readers.suffixes()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)  # .git, editor backups
-            )
+            found = _files_in(path, problems)
             if not found:
                 kinds = ", ".join(sorted(readers.suffixes()))
                 problems.append(Problem(raw, None, f"no files that readlist reads in this directory ({kinds})"))
@@ -69,6 +63,24 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[_Source], list[Problem]]:
         else:
             problems.append(Problem(raw, None, "no such file or directory"))
     return sources, problems
+
+
+def _files_in(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The files readlist reads under `folder`, hidden ones (.git, editor backups) left out;
+    a subdirectory that cannot be read is a problem, never skipped in silence."""
+    import os
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(Problem(str(exc.filename or folder), None, f"cannot read this directory ({exc.strerror})"))
+
+    found = []
+    for here, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in files:
+            file = Path(here, name)
+            if not name.startswith(".") and file.suffix.lower() in readers.suffixes() and file.is_file():
+                found.append(file)
+    return sorted(found)
 
 
 def read_source(source: _Source) -> bytes:
@@ -133,7 +145,11 @@ def import_paths(
     report = ImportReport(problems=problems)
     items: list[tuple[str, DigestItem]] = []
     records: list[Entry] = []
+    own = store.path.resolve()
     for done, source in enumerate(sources, start=1):
+        if source.path is not None and source.path.resolve() == own:
+            report.problems.append(Problem(source.name, None, "this is the reading list's own store; skipped"))
+            continue
         try:
             text = decode(read_source(source), source.name)
             result: ReadResult = readers.read(text, source.name, forced)

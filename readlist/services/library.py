@@ -16,6 +16,7 @@ from readlist.choices import LEAST_URGENT, MOST_URGENT, SORTS
 from readlist.errors import InvalidInput, NotFound, StoreError
 from readlist.models import EDITABLE_FIELDS, STATUSES, Entry, Event, JournalLine, Note
 from readlist.names import split_author_line
+from readlist.readers.base import strip_controls
 from readlist.store import Store
 
 _SORTABLE = re.compile(r"[^\w\s]|\\[a-z]+")
@@ -122,7 +123,7 @@ def select(entries: list[Entry], sel: Selection) -> list[Entry]:
 # -- tags ------------------------------------------------------------------------------------
 def normalise_tag(tag: str) -> str:
     """Lower case, runs of spaces to one hyphen: `Deep Learning` -> `deep-learning`."""
-    normal = textnorm.tag_form(tag)
+    normal = textnorm.tag_form(strip_controls(tag))
     if not normal or "," in normal:
         raise InvalidInput(f"tag {tag!r} is not usable (empty after normalising, or has a comma)")
     return normal
@@ -170,6 +171,7 @@ def tag_counts(entries: list[Entry]) -> list[tuple[str, int]]:
 
 # -- notes and status ------------------------------------------------------------------------
 def add_note(store: Store, key: str, text: str, now: str) -> tuple[Entry, Note]:
+    text = strip_controls(text)  # the rule for all text entering the store
     if not text.strip():
         raise InvalidInput("the note is empty; nothing was added")
     entry = resolve(store, key)
@@ -297,6 +299,11 @@ class Fields:
 
 
 def _check_fields(fields: Fields) -> None:
+    for name in ("title", "venue", "abstract", "url", "arxiv"):  # the rule for all stored text
+        if isinstance(value := getattr(fields, name), str):
+            setattr(fields, name, strip_controls(value))
+    if fields.authors is not None:
+        fields.authors = [clean for author in fields.authors if (clean := strip_controls(author).strip())]
     if fields.title is not None and not fields.title.strip():
         raise InvalidInput("the title is empty")
     if fields.year is not None and not 1000 <= fields.year <= 2999:
