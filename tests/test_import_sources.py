@@ -173,3 +173,31 @@ def test_binary_stdin_is_refused_early(cli) -> None:
 
     assert result.exit_code == 1
     assert "<stdin>: looks like a binary file" in result.stderr
+
+
+def test_max_size_refuses_a_larger_file_or_stdin_and_imports_the_rest(cli, tmp_path: Path) -> None:
+    big = write(tmp_path, "big.md", post("NeRF", "2024-05-06", [(*VOXELS, VOXELS_LINK)]) + "x" * 20_000)
+    small = write(tmp_path, "small.txt", copied("GAN", "2024-05-08", [("A Third Paper", "Ann Lee")]))
+
+    result = cli("import", "--max-size", "0.01", str(big), str(small), ok=False)
+    piped = cli("import", "--max-size", "0.01", "-", input=big.read_text(encoding="utf-8"), ok=False)
+
+    assert result.exit_code == 1 and f"{big}: larger than 0.01 MB (--max-size)" in result.stderr
+    assert piped.exit_code == 1 and "<stdin>: larger than 0.01 MB" in piped.stderr
+    assert [e["title"] for e in cli.json("list")] == ["A Third Paper"]
+
+
+def test_a_named_pipe_is_read_like_a_file(cli, tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "digest.fifo"
+    os.mkfifo(fifo)
+    text = copied("GAN", "2024-05-08", [("A Third Paper", "Ann Lee")])
+    writer = threading.Thread(target=lambda: fifo.write_text(text, encoding="utf-8"))
+    writer.start()
+
+    result = cli("import", "--format", "blog-text", str(fifo))
+    writer.join(timeout=10)
+
+    assert "1 new" in result.stderr

@@ -48,6 +48,10 @@ def import_(
             autocompletion=complete_from(FORMAT_NAMES),
         ),
     ] = None,
+    max_size: Annotated[
+        float,
+        typer.Option("--max-size", metavar="MB", help="Refuse a file or stdin larger than this.", min=0.001),
+    ] = 64,
     as_json: JsonOption = False,
 ) -> None:
     """Import digests and BibTeX; the same paper in several digests becomes one entry.
@@ -63,7 +67,15 @@ def import_(
     from readlist.services.importing import import_files
 
     with render.progress(enabled=True) as advance:
-        report = import_files(db(ctx), paths, now=now(), tags=tag, progress=advance, format_name=format_name)
+        report = import_files(
+            db(ctx),
+            paths,
+            now=now(),
+            tags=tag,
+            progress=advance,
+            format_name=format_name,
+            max_size=int(max_size * 2**20),
+        )
     emit(report, output_format(as_json))
     if not report.ok:
         raise typer.Exit(ExitCode.PROBLEMS)

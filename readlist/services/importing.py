@@ -83,36 +83,36 @@ def _files_in(folder: Path, problems: list[Problem]) -> list[Path]:
     return sorted(found)
 
 
-def read_source(source: _Source) -> bytes:
-    """The bytes of a file, a named pipe or stdin, refusing binary streams and anything huge."""
+def read_source(source: _Source, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a file, a named pipe or stdin, refusing binary streams and anything over `limit`."""
     if source.path is None:
-        return _read_limited(sys.stdin.buffer, source.name)
+        return _read_limited(sys.stdin.buffer, source.name, limit)
     try:
         if not stat.S_ISREG(source.path.stat().st_mode):
             with source.path.open("rb", buffering=0) as stream:
-                return _read_limited(stream, source.name)
-        if source.path.stat().st_size > MAX_INPUT_BYTES:
-            raise UnreadableFile(source.name, None, _too_large())
+                return _read_limited(stream, source.name, limit)
+        if source.path.stat().st_size > limit:
+            raise UnreadableFile(source.name, None, _too_large(limit))
         return source.path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(source.name, None, f"cannot read ({exc.strerror})") from exc
 
 
-def _read_limited(stream: BinaryIO, name: str) -> bytes:
+def _read_limited(stream: BinaryIO, name: str, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while chunk := stream.read(_CHUNK):
         if not chunks and b"\x00" in chunk[:8192]:
             raise UnreadableFile(name, None, "looks like a binary file (it contains NUL bytes)")
         size += len(chunk)
-        if size > MAX_INPUT_BYTES:
-            raise UnreadableFile(name, None, _too_large())
+        if size > limit:
+            raise UnreadableFile(name, None, _too_large(limit))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _too_large() -> str:
-    return f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; not a digest or .bib file"
+def _too_large(limit: int) -> str:
+    return f"larger than {limit / 2**20:.3g} MB (--max-size); not a digest or .bib file"
 
 
 def import_files(
@@ -122,6 +122,7 @@ def import_files(
     tags: list[str] | None = None,
     progress: ProgressCallback | None = None,
     format_name: str | None = None,
+    max_size: int = MAX_INPUT_BYTES,
 ) -> ImportReport:
     """`readlist import`: read every file and merge it into the store named by `--db`."""
     from readlist.services.library import normalise_tag
@@ -129,7 +130,8 @@ def import_files(
 
     forced = format_name and readers.reader_named(format_name)  # before the store is locked
     with writing(db) as store:
-        return import_paths(store, paths, now, [normalise_tag(t) for t in tags or []], progress, forced or None)
+        tag_list = [normalise_tag(t) for t in tags or []]
+        return import_paths(store, paths, now, tag_list, progress, forced or None, max_size)
 
 
 def import_paths(
@@ -139,6 +141,7 @@ def import_paths(
     tags: list[str] | None = None,
     progress: ProgressCallback | None = None,
     forced: Reader | None = None,
+    max_size: int = MAX_INPUT_BYTES,
 ) -> ImportReport:
     """Read every file (each by the reader its content calls for, or `forced`) and merge."""
     sources, problems = expand_paths(paths)
@@ -151,7 +154,7 @@ def import_paths(
             report.problems.append(Problem(source.name, None, "this is the reading list's own store; skipped"))
             continue
         try:
-            text = decode(read_source(source), source.name)
+            text = decode(read_source(source, max_size), source.name)
             result: ReadResult = readers.read(text, source.name, forced)
         except UnreadableFile as exc:
             report.problems.append(Problem(exc.file, exc.line, exc.reason))
