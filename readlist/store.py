@@ -295,8 +295,13 @@ def open_store(path: Path, *, write: bool = False) -> Iterator[Store]:
         raise StoreError(f"{path}: cannot write the store ({exc.strerror}); it was left unchanged") from exc
     try:
         remove_stale_temp_files(target)
+        new = not target.exists()
         store = Store(path, _load(path), writable=True)
         yield store
         store.commit()
+        if new and target.exists():
+            import sys
+
+            sys.stderr.write(f"Started a new reading list at {path}.\n")
     finally:
         lock.release()

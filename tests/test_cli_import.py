@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from readlist.errors import ExitCode
+
 ABSTRACT = "We study how masked tokens help a small model learn visual features quickly."
 
 MVP_OLD = ("MVP: Multimodality-guided Visual Pre-training", "Longhui Wei, Lingxi Xie", ABSTRACT, "14 pages")
@@ -234,4 +236,4 @@ def test_an_empty_path_is_a_problem_not_the_current_directory(cli, write_digest,
     monkeypatch.chdir(tmp_path / "digests")
     result = cli("import", "", ok=False)
     assert result.exit_code == 1 and "empty path" in result.stderr
-    assert cli("list", "--keys").stdout == ""
+    assert cli("list", "--keys", ok=False).exit_code == ExitCode.NOT_FOUND  # nothing imported: no store made

@@ -129,8 +129,7 @@ def test_a_post_with_no_papers_imports_nothing_and_succeeds(cli, tmp_path: Path)
 
     result = cli("import", str(path))
 
-    assert "0 new" in result.stderr
-    assert cli.json("list") == []
+    assert "0 new" in result.stderr and result.exit_code == 0
 
 
 def test_an_unrecognised_file_is_one_line_naming_the_formats_and_the_rest_still_imports(cli, tmp_path: Path) -> None:

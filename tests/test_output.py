@@ -49,6 +49,7 @@ def test_titles_with_markup_in_list_table(cli, write_digest) -> None:
 
 
 def test_error_is_one_line_with_exit_code(cli) -> None:
+    cli("add", "--title", "Zebra Crossings", "--author", "Ann Lee")
     result = cli("show", "nothing", ok=False)
     assert result.exit_code == ExitCode.NOT_FOUND
     assert result.stderr == "Error: no entry with key 'nothing'\n"
@@ -110,9 +111,23 @@ def test_a_bad_time_in_a_note_is_a_store_error(cli, db_path) -> None:
 
 def test_db_option_overrides_env(cli, tmp_path) -> None:
     other = tmp_path / "other.json"
-    cli("--db", str(other), "add", "--title", "Only Here", "--author", "Ann Lee")
+    added = cli("--db", str(other), "add", "--title", "Only Here", "--author", "Ann Lee")
     assert json.loads(other.read_text())["entries"]
-    assert cli.json("list") == []
+    assert f"Started a new reading list at {other}." in added.stderr
+    assert cli("list", ok=False).exit_code == ExitCode.NOT_FOUND  # READLIST_DB names another, absent, store
+
+
+def test_reading_a_store_that_does_not_exist_says_so_and_creates_nothing(cli, tmp_path) -> None:
+    typo = tmp_path / "typo" / "lsit.json"
+
+    result = cli("--db", str(typo), "list", ok=False)
+
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert (
+        result.stderr
+        == f"Error: no reading list at {typo} yet (a typo in --db?); `readlist import` or `readlist add` starts one\n"
+    )
+    assert not typo.parent.exists()
 
 
 @pytest.mark.slow  # runs readlist as a process

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from readlist.errors import NotFound
 from readlist.store import Store as Store  # the type of what `reading`/`writing` give
 from readlist.store import default_path, open_store
 
@@ -17,7 +18,13 @@ def store_path(db: Path | None) -> Path:
 
 @contextmanager
 def reading(db: Path | None) -> Iterator[Store]:
-    with open_store(store_path(db)) as store:
+    """The store, for reading; one that does not exist is an error (a typo in --db), never made."""
+    path = store_path(db)
+    if not path.exists() and not path.is_symlink():
+        raise NotFound(
+            f"no reading list at {path} yet (a typo in --db?); `readlist import` or `readlist add` starts one"
+        )
+    with open_store(path) as store:
         yield store
 
 
