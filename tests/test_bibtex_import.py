@@ -224,3 +224,20 @@ def test_round_trip(profile: str, data: st.DataObject) -> None:
         assert back.title == original.title
         assert back.abstract == original.abstract
         assert parse_authors(back.authors) == parse_authors(original.authors)
+
+
+_LATEX_PIECES = st.sampled_from(
+    ["word", "Ünïcode", " ", "  ", "\n", "5", "\\%", "\\&", "\\_", "\\#", "\\$", "$x^{2}$", "$\\mathcal{O}(n)$",
+     "$a \\% b$", "-", "--", "{", "}", "\\{", "\\}", "\\emph{a}", "~", "``", "''", "$"]
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_LATEX_PIECES, max_size=12).map("".join))
+def test_the_fast_decoding_of_simple_latex_agrees_with_pylatexenc(text: str) -> None:
+    """Math and escaped specials are decoded without pylatexenc; anything else goes through it."""
+    from readlist.bib.latex_unicode import _decode_simple, _latex_decoder
+
+    fast = _decode_simple(text)
+    if fast is not None:
+        assert fast == " ".join(_latex_decoder(False).latex_to_text(text).split())

@@ -260,6 +260,9 @@ def decode_latex(text: str, keep_groups: bool = False) -> str:
     """
     if not _DECODE_NEEDED.search(text):
         return " ".join(text.split())
+    simple = _decode_simple(text)
+    if simple is not None:
+        return simple
     decoder, warnings = _latex_decoder(keep_groups), _pylatexenc_warnings()
     warnings.clear()
     try:
@@ -269,6 +272,39 @@ def decode_latex(text: str, keep_groups: bool = False) -> str:
     if warnings:
         raise UndecodableLatex(f"LaTeX it cannot read ({warnings[0]})")
     return " ".join(decoded.split())
+
+
+#: Math (kept as written) and the escapes of BibTeX's specials: all an abstract usually holds.
+_MATH_SPAN = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
+_SIMPLE_ESCAPE = re.compile(r"\\([%&_#])")
+_NOT_SIMPLE = re.compile(r"\\(?![%&_#$])|[{}~]|--|''|``|!`|\?`|(?<!\\)\$")
+
+
+def _decode_simple(text: str) -> str | None:
+    """What pylatexenc would give for text whose only LaTeX is math and `\\%`-style escapes,
+    without pylatexenc (which takes most of a .bib import); None for any other text."""
+    if "$$" in text:  # display math, or empty math: pylatexenc's to read
+        return None
+    outside = _MATH_SPAN.sub("", text)
+    if _NOT_SIMPLE.search(outside) or not all(_balanced(math[0]) for math in _MATH_SPAN.finditer(text)):
+        return None
+    pieces = []
+    position = 0
+    for math in _MATH_SPAN.finditer(text):
+        pieces.append(_SIMPLE_ESCAPE.sub(r"\1", text[position : math.start()]))
+        pieces.append(math[0])
+        position = math.end()
+    pieces.append(_SIMPLE_ESCAPE.sub(r"\1", text[position:]))
+    return " ".join("".join(pieces).split())
+
+
+def _balanced(math: str) -> bool:
+    depth = 0
+    for char in math.replace("\\{", "").replace("\\}", ""):
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 @cache
