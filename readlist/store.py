@@ -229,6 +229,20 @@ class Store:
         self._table.remove(doc_ids=[index[k][0] for k in keys])
         self._docs = None
 
+    def last_import(self) -> list[str]:
+        """Keys of the entries the last import added (`list --new`)."""
+        last = self._storage.read().get(_META, {}).get("1", {}).get("last_import")
+        return (
+            [key for key in last["new"] if isinstance(key, str)]
+            if isinstance(last, dict) and isinstance(last.get("new"), list)
+            else []
+        )
+
+    def remember_import(self, new_keys: list[str], at: str) -> None:
+        """Note what an import added, for `list --new`; the store's metadata, not an entry."""
+        self._require_writable()
+        self._db.table(_META, cache_size=0).update({"last_import": {"at": at, "new": list(new_keys)}}, doc_ids=[1])
+
     def removed_papers(self) -> tuple[set[str], set[str]]:
         """Identities and arXiv ids of the papers `rm` removed: imports skip them."""
         docs = self._storage.read().get(_REMOVED, {}).values()

@@ -200,3 +200,18 @@ def test_a_named_pipe_is_read_like_a_file(cli, tmp_path: Path) -> None:
     writer.join(timeout=10)
 
     assert "1 new" in result.stderr
+
+
+def test_list_new_shows_what_the_last_import_added_and_the_summary_names_them(cli, tmp_path: Path) -> None:
+    first = write(tmp_path, "a.txt", copied("GAN", "2024-05-08", [("A Third Paper", "Ann Lee")]))
+    second = write(tmp_path, "b.md", post("NeRF", "2024-05-09", [(*VOXELS, VOXELS_LINK)]))
+    cli("import", str(first))
+
+    result = cli("import", str(first), str(second))
+    again = cli("import", str(first))  # adds nothing: --new still shows the last import that did
+
+    assert "New: olafsdottir2024pruning (`readlist list --new` lists them)." in result.stderr
+    assert [e["key"] for e in cli.json("list", "--new")] == ["olafsdottir2024pruning"]
+    assert "New:" not in again.stderr
+    assert cli("list", "--new", "--keys").stdout == "olafsdottir2024pruning\n"
+    assert len(cli.json("list")) == 2

@@ -34,6 +34,7 @@ def list_(
         str, typer.Option("--sort", metavar="FIELD", help=f"{one_of(SORTS)}.", autocompletion=complete_from(SORTS))
     ] = SORTS[0],
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Only what the last import added.")] = False,
     limit: LimitOption = None,
     keys_only: KeysOnlyOption = False,
     as_json: JsonOption = False,
@@ -46,7 +47,7 @@ def list_(
     from readlist.services import browse
 
     selection = make_selection(topic, since, until, tag, status, sort, reverse, limit)
-    emit(browse.list_entries(db(ctx), selection), output_format(as_json, keys_only))
+    emit(browse.list_entries(db(ctx), selection, new_only=new), output_format(as_json, keys_only))
 
 
 def show(ctx: typer.Context, key: KeyArg, as_json: JsonOption = False) -> None:

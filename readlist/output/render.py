@@ -148,6 +148,10 @@ def import_summary(report: ImportReport) -> None:
         + (f"{report.skipped} removed earlier and skipped, " if report.skipped else "")
         + f"{len(report.problems)} problem(s)."
     )
+    if report.new:
+        shown = ", ".join(report.new[:10])
+        more = f" and {len(report.new) - 10} more" if len(report.new) > 10 else ""
+        err.print(safe(f"New: {shown}{more} (`readlist list --new` lists them)."))
     for problem in report.problems:
         file = problem.file.replace("\r", "\\r").replace("\n", "\\n")  # one problem, one line
         err.print(safe(f"  {replace(problem, file=file)}"), style="yellow")

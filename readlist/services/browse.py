@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +14,12 @@ from readlist.services.library import Selection
 from readlist.services.session import reading
 
 
-def list_entries(db: Path | None, selection: Selection) -> EntryList:
+def list_entries(db: Path | None, selection: Selection, new_only: bool = False) -> EntryList:
+    """The entries `selection` picks; with `new_only`, among those the last import added."""
     library.check_selection(selection)
     with reading(db) as store:
+        if new_only:
+            selection = replace(selection, keys=frozenset(store.last_import()))
         entries = library.select(store.entries(), selection)
     return EntryList(entries, limited=selection.limit is not None)
 

@@ -131,7 +131,10 @@ def import_files(
     forced = format_name and readers.reader_named(format_name)  # before the store is locked
     with writing(db) as store:
         tag_list = [normalise_tag(t) for t in tags or []]
-        return import_paths(store, paths, now, tag_list, progress, forced or None, max_size)
+        report = import_paths(store, paths, now, tag_list, progress, forced or None, max_size)
+        if report.new:
+            store.remember_import(report.new, now)
+        return report
 
 
 def import_paths(

@@ -61,6 +61,7 @@ class Selection:
     sort: str = "date"
     reverse: bool = False
     limit: int | None = None
+    keys: frozenset[str] | None = None  # only these (`list --new`: what the last import added)
 
 
 def _sort_key(sort: str) -> Callable[[Entry], Any]:
@@ -101,6 +102,8 @@ def select(entries: list[Entry], sel: Selection) -> list[Entry]:
     until = sel.until.isoformat() if sel.until else None
     chosen = []
     for entry in entries:
+        if sel.keys is not None and entry.key not in sel.keys:
+            continue
         if sel.status and entry.status != sel.status:
             continue
         if wanted_tags and not wanted_tags <= {textnorm.tag_key(x) for x in entry.tags}:
