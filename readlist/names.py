@@ -8,7 +8,7 @@ and always writes the comma form, which BibTeX, bibtex8 and biber all read the s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 _SUFFIX = re.compile(r"(?:Jr|Sr)\.?|II|III|IV")
@@ -20,8 +20,10 @@ _GLUED_INITIALS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z])")
 _AND = re.compile(r"\s+and\s+|\s*&\s*")
 _LEADING_AND = re.compile(r"^(?:and\s+|&\s*)")  # ", and C": the serial comma before the last name
 _COMMA = re.compile(",")
-_LIST_SEPARATOR = re.compile("[,，、]")
+_LIST_SEPARATOR = re.compile(r"\s*[,，、]\s*")
 _SPACE = re.compile(" ")
+_BRACE = re.compile("[{}]")
+_UNUSUAL_SPACE = re.compile(r"\s{2,}|[^\S ]")  # what `" ".join(text.split())` would change
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def parse_authors(authors: Iterable[str] | str) -> AuthorList:
     """Authors as a digest lists them, whether already split into a list or as one string."""
     pieces: list[str] = []
     for text in [authors] if isinstance(authors, str) else authors:
-        pieces.extend(_split_outside_braces(" ".join(text.split()), _COMMA))
+        pieces.extend(_split_outside_braces(_UNUSUAL_SPACE.sub(" ", text).strip(), _COMMA))
     names: list[PersonName] = []
     others = False
     for piece in (_LEADING_AND.sub("", p.strip()) for p in pieces):
@@ -84,7 +86,7 @@ def split_author_line(text: str) -> list[str]:
     """
     names: list[str] = []
     others = False
-    for raw in _split_outside_braces(" ".join(text.split()), _LIST_SEPARATOR):
+    for raw in _split_outside_braces(_UNUSUAL_SPACE.sub(" ", text).strip(), _LIST_SEPARATOR):
         piece = _LEADING_AND.sub("", raw.strip())
         without_et_al = _ET_AL.sub("", piece).strip()
         others = others or without_et_al != piece
@@ -160,23 +162,36 @@ def digest_form(first: str, von: str, last: str, jr: str) -> str:
     return braced + (f", {jr}" if jr else "")
 
 
-def _split_outside_braces(text: str, separator: re.Pattern[str]) -> list[str]:
-    """Split `text` where `separator` matches at brace depth 0 ("{García Márquez}" is one token)."""
-    if "{" not in text:
-        return separator.split(text)
-    depth = 0
-    masked = []
-    for char in text:
-        depth += (char == "{") - (char == "}")
-        masked.append(char if depth == 0 and char != "}" else "\1")
-    if depth != 0:  # unbalanced: the braces group nothing
-        return separator.split(text)
-    parts, begin = [], 0
-    for match in separator.finditer("".join(masked)):
-        parts.append(text[begin : match.start()])
+def _split_outside_braces(text: str, separator: re.Pattern[str]) -> Iterator[str]:
+    """The parts of `text` between matches of `separator` at brace depth 0 ("{García Márquez}"
+    is one token), one at a time: a megabyte-long author line never costs a list of parts."""
+    groups = _top_level_brace_groups(text)
+    begin, group = 0, 0
+    for match in separator.finditer(text):
+        while group < len(groups) and groups[group][1] <= match.start():
+            group += 1
+        if group < len(groups) and groups[group][0] <= match.start():
+            continue  # inside a braced group
+        yield text[begin : match.start()]
         begin = match.end()
-    parts.append(text[begin:])
-    return parts
+    yield text[begin:]
+
+
+def _top_level_brace_groups(text: str) -> list[tuple[int, int]]:
+    """Spans of the outermost `{...}` groups; none when the braces do not balance."""
+    groups: list[tuple[int, int]] = []
+    depth = start = 0
+    for brace in _BRACE.finditer(text) if "{" in text else ():
+        if brace.group() == "{":
+            start = brace.start() if depth == 0 else start
+            depth += 1
+        else:
+            depth -= 1
+            if depth < 0:
+                return []
+            if depth == 0:
+                groups.append((start, brace.end()))
+    return groups if depth == 0 else []
 
 
 def _same_person(name: PersonName, first: str, family: str, jr: str) -> bool:

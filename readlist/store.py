@@ -15,7 +15,7 @@ leaves the single write to `Store.commit`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -192,23 +192,24 @@ class Store:
             raise self._malformed(exc) from exc
 
     # -- writing -------------------------------------------------------------------------
-    def save(self, entries: list[Entry]) -> None:
+    def save(self, entries: Iterable[Entry]) -> None:
         """Insert new entries and replace stored ones (by key) in one pass over the table."""
         self._require_writable()
         index = self._index()
         latest = {e.key: e for e in entries}  # the last version of a key wins
-        fresh = [e.to_dict() for key, e in latest.items() if key not in index]
-        replaced = {key: e.to_dict() for key, e in latest.items() if key in index}
+        replaced = [key for key in latest if key in index]
+        # Each entry is dropped once it is a document, and TinyDB copies the documents it
+        # inserts one by one: at no time do two full copies of a large import exist.
         if replaced:
 
             def replace_by_key(doc: MutableMapping[str, Any]) -> None:
-                new = replaced[doc["key"]]
+                new = latest.pop(doc["key"]).to_dict()
                 doc.clear()
                 doc.update(new)
 
             self._table.update(replace_by_key, doc_ids=[index[k][0] for k in replaced])
-        if fresh:
-            self._table.insert_multiple(fresh)
+        if latest:
+            self._table.insert_multiple(latest.pop(key).to_dict() for key in list(latest))
         self._docs = None
 
     def remove(self, keys: list[str], now: str) -> None:

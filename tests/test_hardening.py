@@ -415,3 +415,43 @@ def test_a_store_named_bib_does_not_import_itself(cli, tmp_path: Path, monkeypat
     result = cli("import", str(tmp_path), ok=False)
     assert "library.bib: this is the reading list's own store; skipped" in result.stderr
     assert store.read_bytes() == before
+
+
+_PEAK_RSS_OF_IMPORT = """
+import resource, sys
+from readlist.cli import main
+sys.argv = ["readlist", "--db", sys.argv[1], "import", sys.argv[2]]
+try:
+    main()
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def _peak_rss_of_import(tmp_path: Path, digest: Path) -> int:
+    import subprocess
+    import sys
+
+    store = tmp_path / f"{digest.stem}.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS_OF_IMPORT, str(store), str(digest)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout.split()[-1])
+
+
+@pytest.mark.slow
+def test_a_megabytes_long_author_line_costs_a_small_multiple_of_its_size(tmp_path: Path) -> None:
+    """500,000 names on one line: every name must become a string, nothing more per character."""
+    names = ", ".join(f"Name{i % 97} Family{i % 89}" for i in range(500_000))
+    huge = tmp_path / "huge.txt"
+    huge.write_text(f"Robotics\n\n2024-01-02\n\nA paper\n\nAuthors:{names}\n\nAn abstract.\n", encoding="utf-8")
+    tiny = tmp_path / "tiny.txt"
+    tiny.write_text("Robotics\n\n2024-01-02\n\nA paper\n\nAuthors:Ada Lovelace\n\nAn abstract.\n", encoding="utf-8")
+    baseline = _peak_rss_of_import(tmp_path, tiny)
+    growth = _peak_rss_of_import(tmp_path, huge) - baseline
+    # A list of 500,000 short strings alone is ~35 MB; per-character work would be ~10x more.
+    assert growth < 12 * huge.stat().st_size, (growth, huge.stat().st_size)

@@ -104,7 +104,7 @@ def ascii_fold(text: str) -> str:
 
 def _author_part(authors: list[str]) -> str:
     """The first author's family name with particles, or a corporate name's first real word."""
-    names = parse_authors(authors).names
+    names = parse_authors(authors[:2]).names  # the second may be the first's "Jr."; the rest cannot matter
     if not names:
         return "anon"
     first = names[0]

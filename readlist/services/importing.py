@@ -157,8 +157,7 @@ def import_paths(
             report.problems.append(Problem(source.name, None, "this is the reading list's own store; skipped"))
             continue
         try:
-            text = decode(read_source(source, max_size), source.name)
-            result: ReadResult = readers.read(text, source.name, forced)
+            result = _read_file(source, forced, max_size)
         except UnreadableFile as exc:
             report.problems.append(Problem(exc.file, exc.line, exc.reason))
             continue
@@ -172,6 +171,11 @@ def import_paths(
         items, records, source_names={Path(name).name: name for name in report.files}
     )
     return report
+
+
+def _read_file(source: _Source, forced: Reader | None, max_size: int) -> ReadResult:
+    """What one file lists; its bytes and text are freed on return, before the next file is read."""
+    return readers.read(decode(read_source(source, max_size), source.name), source.name, forced)
 
 
 def merge_listings(store: Store, listings: list[tuple[str, DigestItem]], now: str, tags: list[str]) -> ImportReport:
@@ -215,7 +219,9 @@ class _Merger:
             if missing:
                 entry.tags.extend(missing)
                 self.changed[entry.key] = entry
-        self.store.save(list(self.changed.values()))
+        changed = self.changed
+        self.entries, self.listed, self.changed = {}, {}, {}  # the store's copy is all that stays
+        self.store.save(changed.pop(key) for key in list(changed))
 
     def _take_listings(self, items: list[tuple[str, DigestItem]]) -> None:
         """Each listing, oldest first, joins the entry of its paper, or a paper new to the list."""
