@@ -8,6 +8,7 @@ second run needs no network. The answer is an Atom feed that the `arxiv-feed` re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -78,13 +79,11 @@ class ArxivClient:
         cached = self._cache_path(url)
         fresh = cached is not None and cached.exists() and time.time() - cached.stat().st_mtime < CACHE_SECONDS
         if self.use_cache and fresh and cached is not None:
-            return cached.read_text(encoding="utf-8"), True
+            with contextlib.suppress(OSError, UnicodeDecodeError):  # an unreadable copy is a miss
+                return cached.read_text(encoding="utf-8"), True
         text = self._get(url)
         if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cached.with_suffix(".tmp")
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(cached)
+            _remember(cached, text)
         return text, False
 
     def _get(self, url: str) -> str:
@@ -117,6 +116,15 @@ class ArxivClient:
         if self.cache_dir is None:
             return None
         return self.cache_dir / f"{hashlib.sha256(url.encode()).hexdigest()}.xml"
+
+
+def _remember(cached: Path, text: str) -> None:
+    """Keep an answer for a day; a cache directory that is read-only or full only costs speed."""
+    from readlist.fsutil import write_atomically
+
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(cached, text.encode("utf-8"))
 
 
 def default_cache_dir() -> Path:

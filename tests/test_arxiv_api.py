@@ -24,6 +24,30 @@ def client(fake: FakeArxiv, tmp_path: Path, **kw: object) -> ArxivClient:
     return ArxivClient(base_url=fake.url, **settings)  # type: ignore[arg-type]
 
 
+def test_a_read_only_cache_directory_costs_only_the_cache(fake: FakeArxiv, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(0o555)  # root could write it anyway; readlist must not
+    try:
+        first = client(fake, tmp_path).lookup(["2405.04321"])
+        again = client(fake, tmp_path).lookup(["2405.04321"])
+    finally:
+        cache.chmod(0o755)
+    assert list(first.found) == list(again.found) == ["2405.04321"]
+    assert again.from_cache == 0 and len(fake.requests) == 2
+    assert list(cache.iterdir()) == []
+
+
+def test_an_unreadable_cached_answer_is_asked_again(fake: FakeArxiv, tmp_path: Path) -> None:
+    client(fake, tmp_path).lookup(["2405.04321"])
+    for cached in (tmp_path / "cache").iterdir():
+        cached.write_bytes(b"\xff\xfe not text")
+
+    again = client(fake, tmp_path).lookup(["2405.04321"])
+
+    assert list(again.found) == ["2405.04321"] and again.from_cache == 0 and len(fake.requests) == 2
+
+
 def test_lookup_gives_every_field_the_api_has(fake: FakeArxiv, tmp_path: Path) -> None:
     result = client(fake, tmp_path).lookup(["2405.01234", "2405.04321", "2405.99999"])
 
