@@ -178,6 +178,25 @@ def test_markdown_problems_name_their_line(text: str, line: int, message: str) -
     assert result.items == []
 
 
+def test_a_post_that_is_no_digest_is_one_problem_not_one_per_heading() -> None:
+    survey = "---\ntitle: A Survey of Splatting\n---\n\n## Introduction\n\nProse.\n\n## Background\n\nMore.\n"
+
+    result = read(survey, "survey.md")
+
+    assert [(p.line, p.message) for p in result.problems] == [
+        (5, 'no paper listings: no heading has an "Authors:" paragraph below it (not a digest?)')
+    ]
+
+
+def test_markdown_problems_come_in_line_order() -> None:
+    post = (
+        "# 2024-05-06 更新\n\n## No Authors Here\n\nProse.\n\n"
+        "## A Paper\n\n**Authors:Ann Lee**\n\n[PDF](http://arxiv.org/abs/2405.00001v1)\n\n## Late Heading\n\nText.\n"
+    )
+
+    assert [p.line for p in read(post, "p.md").problems] == [3, 7, 13]
+
+
 def test_markdown_post_with_no_papers_is_fine() -> None:
     result = read("---\ntitle: Neural Fields\ndate: 2024-05-06 21:10:00\n---\n\n> nothing today\n", "empty.md")
 

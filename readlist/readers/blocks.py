@@ -48,6 +48,9 @@ class _Walk:
         self.day = day
         self.bad_date = False  # the last date heading was no day: its papers are skipped
         self.result = ReadResult()
+        self.papers = 0  # headings with an "Authors:" paragraph, read or not
+        self.unlisted: list[Block] = []  # headings without one
+        self.dated = False  # a date heading was seen: this is a digest
 
     def run(self) -> ReadResult:
         i = 0
@@ -56,17 +59,32 @@ class _Walk:
             if block.kind == "h1" and DATE_LINE.fullmatch(block.text):
                 self._open_section(block)
             elif block.kind == "h2" and _is_authors(self._at(i + 1)):
+                self.papers += 1
                 i = self._read_paper(i)
                 continue
             elif block.kind == "h2" and not COMMENTARY_HEADINGS.fullmatch(block.text):
-                self._problem(block.line, f'{quote(block.text)} has no "Authors:" paragraph below it; entry skipped')
+                self.unlisted.append(block)
             i += 1
+        self._report_unlisted()
         return self.result
+
+    def _report_unlisted(self) -> None:
+        """A heading without authors in a digest is a paper lost; in a post with no date heading
+        and no paper at all (a survey, an "awesome" list) it is just a heading, and the file gets
+        one problem."""
+        if self.papers == 0 and not self.dated and self.unlisted:
+            first = self.unlisted[0].line
+            self._problem(first, 'no paper listings: no heading has an "Authors:" paragraph below it (not a digest?)')
+            return
+        for block in self.unlisted:
+            self._problem(block.line, f'{quote(block.text)} has no "Authors:" paragraph below it; entry skipped')
+        self.result.problems.sort(key=lambda problem: problem.line or 0)
 
     def _at(self, i: int) -> Block | None:
         return self.blocks[i] if i < len(self.blocks) else None
 
     def _open_section(self, block: Block) -> None:
+        self.dated = True
         self.day = iso_date(block.text)
         self.bad_date = self.day is None
         if self.day is None:
