@@ -228,16 +228,44 @@ def test_round_trip(profile: str, data: st.DataObject) -> None:
 
 _LATEX_PIECES = st.sampled_from(
     ["word", "Ünïcode", " ", "  ", "\n", "5", "\\%", "\\&", "\\_", "\\#", "\\$", "$x^{2}$", "$\\mathcal{O}(n)$",
-     "$a \\% b$", "-", "--", "{", "}", "\\{", "\\}", "\\emph{a}", "~", "``", "''", "$"]
+     "$a \\% b$", "-", "--", "{", "}", "\\{", "\\}", "\\emph{a}", "~", "``", "''", "$", "\\emph{", "\\texttt{",
+     "\\textbf{", "{AB}", "{a}", "\\'e", "\\textnormal{",
+     "\\url{https://x.org/a_b-c?d=1}", "\\url{", "\\url{}"]
 )  # fmt: skip
 
 
-@settings(max_examples=1000, deadline=None)
-@given(st.lists(_LATEX_PIECES, max_size=12).map("".join))
-def test_the_fast_decoding_of_simple_latex_agrees_with_pylatexenc(text: str) -> None:
-    """Math and escaped specials are decoded without pylatexenc; anything else goes through it."""
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_LATEX_PIECES, max_size=12).map("".join), st.booleans())
+def test_the_fast_decoding_of_simple_latex_agrees_with_pylatexenc(text: str, keep_groups: bool) -> None:
+    """Math, escaped specials, groups and font macros are decoded without pylatexenc; anything
+    else goes through it."""
     from readlist.bib.latex_unicode import _decode_simple, _latex_decoder
 
-    fast = _decode_simple(text)
+    fast = _decode_simple(text, keep_groups)
     if fast is not None:
-        assert fast == " ".join(_latex_decoder(False).latex_to_text(text).split())
+        assert fast == " ".join(_latex_decoder(keep_groups).latex_to_text(text).split())
+
+
+@pytest.mark.parametrize(
+    ("latex", "keep_groups", "text"),
+    [
+        ("We find that \\emph{sparse} routing matters", False, "We find that sparse routing matters"),
+        ("{MVP}: {A} {Gaussian} view", True, "{MVP}: A {Gaussian} view"),
+        ("{{Deep}} nets {}", True, "{{Deep}} nets"),
+        ("code in \\texttt{main.py} and \\textsf{sans}", False, "code in main.py and sans"),
+        ("a {\\emph{bc}} d", True, "a {bc} d"),
+        ("Code: \\url{https://github.com/a-b/c_d}.", False, "Code: https://github.com/a-b/c_d."),
+    ],
+)
+def test_groups_and_font_macros_are_read_without_pylatexenc(latex: str, keep_groups: bool, text: str) -> None:
+    from readlist.bib.latex_unicode import _decode_simple, decode_latex
+
+    assert _decode_simple(latex, keep_groups) == text
+    assert decode_latex(latex, keep_groups) == text
+
+
+def test_texttt_and_other_font_macros_keep_their_text() -> None:
+    """pylatexenc's own table drops `\\texttt{...}` (and \\textsf, \\textup, \\textmd) with its text."""
+    from readlist.bib.latex_unicode import decode_latex
+
+    assert decode_latex("see \\texttt{x \\& y} and \\textup{\\'e}") == "see x & y and é"

@@ -94,7 +94,7 @@ UNDECODABLE = [
     pytest.param(r"\title", id="title"),
     pytest.param(r"\author", id="author"),
     pytest.param(r"\begin{array} x", id="unclosed_array"),
-    pytest.param("{" * 250 + "deep" + "}" * 250, id="nesting_250"),
+    pytest.param("\\mbox{" * 250 + "deep" + "}" * 250, id="nesting_250"),
     pytest.param(r"\url", id="bare_url_warns"),
 ]
 
@@ -115,6 +115,16 @@ def test_a_field_that_cannot_be_decoded_is_kept_and_reported_at_its_line(cli, tm
     assert "refs.bib:5: odd: field 'note' has LaTeX it cannot read" in result.stderr
     assert sorted(cli("list", "--keys").stdout.split()) == ["first", "lee2023digest", "odd"]
     assert cli("export", "odd").exit_code == 0
+
+
+def test_deeply_nested_plain_braces_are_read_not_refused(cli, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    deep = "{" * 250 + "deep" + "}" * 250
+    bib.write_text(f"@article{{odd,\n  title = {{Odd}},\n  abstract = {{{deep}}},\n  year = {{2021}},\n}}\n", encoding="utf-8")
+
+    cli("import", str(bib))
+
+    assert '"abstract": "deep"' in cli("show", "odd", "--json").stdout
 
 
 def test_an_undecodable_title_is_kept_as_written(cli, tmp_path: Path) -> None:

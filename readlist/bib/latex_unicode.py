@@ -260,7 +260,7 @@ def decode_latex(text: str, keep_groups: bool = False) -> str:
     """
     if not _DECODE_NEEDED.search(text):
         return " ".join(text.split())
-    simple = _decode_simple(text)
+    simple = _decode_simple(text, keep_groups)
     if simple is not None:
         return simple
     decoder, warnings = _latex_decoder(keep_groups), _pylatexenc_warnings()
@@ -274,28 +274,77 @@ def decode_latex(text: str, keep_groups: bool = False) -> str:
     return " ".join(decoded.split())
 
 
-#: Math (kept as written) and the escapes of BibTeX's specials: all an abstract usually holds.
-_MATH_SPAN = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
-_SIMPLE_ESCAPE = re.compile(r"\\([%&_#])")
-_NOT_SIMPLE = re.compile(r"\\(?![%&_#$])|[{}~]|--|''|``|!`|\?`|(?<!\\)\$")
+#: What most .bib fields hold, read without pylatexenc (which takes most of a .bib import):
+#: math (kept as written), escaped specials, brace groups and the font macros of abstracts.
+_SIMPLE_TOKEN = re.compile(
+    r"(?P<math>(?<!\\)\$[^$]*(?<!\\)\$)"
+    r"|\\(?P<escape>[%&_#])|(?P<dollar>\\\$)"
+    r"|\\(?P<font>emph|textbf|textit|textsl|textsc|textrm|texttt|textsf|textup|textmd|underline)\{"
+    r"|\\url\{(?P<url>[^\s{}\\%~$]*)\}"
+    r"|(?P<open>\{)|(?P<close>\})"
+    r"|(?P<plain>[^\\{}$]+)"
+)
+#: Plain text pylatexenc would change: ligatures, quotes and ties.
+_LIGATURE = re.compile(r"--|''|``|!`|\?`|~")
+#: Font macros that take their argument's text (pylatexenc's own table drops some of them).
+FONT_MACROS = (
+    "emph",
+    "textbf",
+    "textit",
+    "textsl",
+    "textsc",
+    "textrm",
+    "texttt",
+    "textsf",
+    "textup",
+    "textmd",
+    "underline",
+)
 
 
-def _decode_simple(text: str) -> str | None:
-    """What pylatexenc would give for text whose only LaTeX is math and `\\%`-style escapes,
-    without pylatexenc (which takes most of a .bib import); None for any other text."""
+def _decode_simple(text: str, keep_groups: bool = False) -> str | None:
+    """What pylatexenc gives for text made only of math, escaped specials, brace groups, font
+    macros such as `\\emph{...}` and plain `\\url{...}`, without pylatexenc; None for any other text.
+
+    A group keeps its braces under `keep_groups` when its text has two or more characters, as
+    pylatexenc's `keep_braced_groups` does; a font macro's argument never does.
+    """
     if "$$" in text:  # display math, or empty math: pylatexenc's to read
         return None
-    outside = _MATH_SPAN.sub("", text)
-    if _NOT_SIMPLE.search(outside) or not all(_balanced(math[0]) for math in _MATH_SPAN.finditer(text)):
-        return None
-    pieces = []
+    levels: list[list[str]] = [[]]
+    is_font: list[bool] = []
     position = 0
-    for math in _MATH_SPAN.finditer(text):
-        pieces.append(_SIMPLE_ESCAPE.sub(r"\1", text[position : math.start()]))
-        pieces.append(math[0])
-        position = math.end()
-    pieces.append(_SIMPLE_ESCAPE.sub(r"\1", text[position:]))
-    return " ".join("".join(pieces).split())
+    for token in _SIMPLE_TOKEN.finditer(text):
+        if token.start() != position:
+            return None  # a backslash or dollar the tokens do not cover
+        position = token.end()
+        kind = token.lastgroup
+        if kind == "plain":
+            if _LIGATURE.search(token[0]):
+                return None
+            levels[-1].append(token[0])
+        elif kind == "math":
+            if not _balanced(token[0]):
+                return None
+            levels[-1].append(token[0])
+        elif kind == "escape":
+            levels[-1].append(token["escape"])
+        elif kind == "dollar":
+            levels[-1].append(token[0])
+        elif kind == "url":
+            levels[-1].append(token["url"])
+        elif kind in ("font", "open"):
+            levels.append([])
+            is_font.append(kind == "font")
+        else:  # close
+            if not is_font:
+                return None
+            contents, font = "".join(levels.pop()), is_font.pop()
+            kept = keep_groups and not font and len(contents) >= 2
+            levels[-1].append("{" + contents + "}" if kept else contents)
+    if position != len(text) or is_font:
+        return None
+    return " ".join("".join(levels[0]).split())
 
 
 def _balanced(math: str) -> bool:
@@ -341,6 +390,8 @@ def _latex_decoder(keep_groups: bool) -> LatexNodes2Text:
         "textasciitilde": "~",
         "textless": "<",
         "textgreater": ">",
+        **dict.fromkeys(FONT_MACROS, "%s"),  # pylatexenc drops \\texttt{...} and three more
+        "url": "%s",  # the address itself, as a digest shows it, not pylatexenc's <address>
         "LaTeX": "LaTeX",
         "TeX": "TeX",
         # pylatexenc would drop these (it reads no file): keep them visible, as harmless text
