@@ -360,8 +360,11 @@ titles = (
 abstracts = plain_lines | st.builds("PDF {}".format, plain_lines)
 # A topic line that starts with a symbol, or holds a "|", is the blog's chrome (disclaimers, meta).
 topics = plain_lines.filter(lambda s: _NOT_A_TOPIC.match(s) is None and COMMENTARY_HEADINGS.fullmatch(s) is None)
-# One name each: no list separators, no "and"/"&"/"et al.", no whitespace runs, no braces (they group).
-author_names = _free_text.filter(lambda s: "{" not in s and "}" not in s and split_author_line(s) == [s])
+# One name each: no list separators, no "and"/"&"/"et al.", no whitespace runs, no braces (they
+# group), and no lone "Jr"/"II" (after a comma it is the previous author's suffix, by design).
+author_names = _free_text.filter(
+    lambda s: "{" not in s and "}" not in s and split_author_line(s) == [s] and split_author_line(f"A, {s}") == ["A", s]
+)
 comments = _free_text.filter(bool)
 
 
