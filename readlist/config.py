@@ -72,6 +72,8 @@ def _settings(path: Path, text: str, data: dict[str, Any]) -> Settings:
         line = line_of(text, key, table)
         return ConfigError(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
 
+    if not isinstance(data.get("list", {}), dict):
+        raise fail("list", None, "list must be a table: [list] on a line of its own, then columns = [...]")
     for table, names in KNOWN.items():
         values = data if not table else data.get(table, {})
         unknown = [name for name in values if name not in names]
@@ -92,10 +94,7 @@ def _settings(path: Path, text: str, data: dict[str, Any]) -> Settings:
     db, editor, profile = text_setting("db"), text_setting("editor"), text_setting("profile")
     if profile is not None and profile not in PROFILE_USES:
         raise fail("profile", None, f"unknown profile {profile!r}; use {one_of(list(PROFILE_USES))}")
-    listing = data.get("list", {})
-    if not isinstance(listing, dict):
-        raise fail("list", None, "list must be a table: [list] on a line of its own, then columns = [...]")
-    columns = listing.get("columns")
+    columns = data.get("list", {}).get("columns")
     if columns is not None:
         if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
             raise fail("columns", "list", 'columns must be a list of column names, like ["key", "title", "year"]')
