@@ -321,3 +321,12 @@ def test_fields_cleared_by_hand_stay_cleared_when_an_import_has_them(cli, tmp_pa
 def test_the_use_case_without_changes_reports_none(cli, one, db_path) -> None:
     assert curate.edit_in_editor(db_path, one, lambda text: text, lambda error: False).entries == []
     assert curate.edit(db_path, one, Fields(venue="V")).entries[0].venue == "V"
+
+
+def test_readme_shows_the_document_edit_writes(cli, tmp_path) -> None:
+    """README's TOML example has the fields `edit` writes, in the same order."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", readme.split("### edit and rm", 1)[1], flags=re.S)
+    assert example is not None
+    entry = Entry(key="k", title="T", authors=["A B"])
+    assert list(tomllib.loads(example.group(1))) == list(tomllib.loads(entry_toml.document(entry)))
