@@ -16,6 +16,9 @@ EXPORT_FORMATS = ("bibtex", "json", "csv", "markdown")
 #: (`readlist.models.PROFILES` holds what each one means for the output).
 PROFILE_USES = {"bibtex": "ASCII, any BibTeX style", "biblatex": "UTF-8, biber"}
 
+#: Columns `list` can show (`[list] columns` in the config file), in the table's order.
+LIST_COLUMNS = ("key", "title", "authors", "year", "date", "topic", "tags", "priority", "status")
+
 #: Priorities: 1 is the most urgent.
 MOST_URGENT, LEAST_URGENT = 1, 5
 

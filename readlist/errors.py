@@ -8,7 +8,7 @@ from enum import IntEnum
 class ExitCode(IntEnum):
     OK = 0
     PROBLEMS = 1  # the command ran but some input could not be read
-    USAGE = 2  # typer's own code for bad arguments
+    USAGE = 2  # bad arguments (typer's own code), or a config file readlist cannot use
     INVALID_INPUT = 3
     NOT_FOUND = 4
     STORE = 5
@@ -50,6 +50,12 @@ class StoreError(ReadlistError):
     """The store cannot be read or written; it is left as it was."""
 
     exit_code = ExitCode.STORE
+
+
+class ConfigError(ReadlistError):
+    """The config file cannot be used: a setting it does not know, a value of the wrong kind."""
+
+    exit_code = ExitCode.USAGE
 
 
 class Cancelled(ReadlistError):

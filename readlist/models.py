@@ -17,7 +17,9 @@ from readlist.choices import PROFILE_USES
 from readlist.choices import STATUSES as STATUSES  # re-exported: the states are part of the model
 
 #: Fields a person may set by hand (``add``/``edit``); an import never overwrites them.
-EDITABLE_FIELDS = ("title", "authors", "year", "venue", "abstract", "url", "arxiv")
+EDITABLE_FIELDS = ("title", "authors", "year", "type", "venue", "doi", "arxiv", "url", "comment", "abstract")
+#: Editable fields kept in `Entry.extra` (under this name) rather than as attributes.
+EXTRA_EDITABLE = {"type": "ENTRYTYPE", "doi": "doi"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,6 +564,24 @@ class Stats:
     by_month: list[tuple[str, int]]  # "YYYY-MM" of the first digest that listed the paper
 
 
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One effective setting and where it comes from (`--db`, `$READLIST_DB`, `config`, `default` ...)."""
+
+    name: str
+    value: str | list[str] | None  # None: readlist decides (the list's columns by the width)
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigShown:
+    """`readlist config`: the config file and the settings in effect."""
+
+    file: Path
+    exists: bool
+    settings: list[Setting]
+
+
 Result = (
     EntryList
     | Shown
@@ -579,4 +599,5 @@ Result = (
     | Refreshed
     | Link
     | Stats
+    | ConfigShown
 )

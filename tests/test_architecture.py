@@ -1,6 +1,7 @@
 """The picture in README "Architecture" holds: every import between readlist's parts points down.
 
     cli -> services -> {readers, bib, search, store} -> base (models, errors, textnorm ...)
+    cli -> config -> base;  services -> config
     cli -> output -> {bib, base};  services -> output's pure shapes (export writes them)
 
 Each module belongs to one part (`part_of`); each import of another readlist module, at the
@@ -20,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "readlist"
 
 #: Modules outside a package of their own, by part. `arxiv_api` is an input source (the arXiv
 #: API, read like a feed), `names` is part of bib, `arxiv` (arXiv ids, stdlib only) sits with
-#: the models.
+#: the models, `config` (the settings file) is read by the CLI and the use cases.
 LOOSE_MODULES = {
     "readlist.__main__": "entry",
     "readlist.arxiv_api": "readers",
@@ -35,19 +36,22 @@ LOOSE_MODULES = {
     "readlist.textnorm": "base",
     "readlist.clock": "base",
     "readlist.fsutil": "base",
+    "readlist.config": "config",
+    "readlist.tomltext": "base",
 }
 PACKAGES = {"cli", "services", "output", "readers", "bib"}
 
 #: Which parts each part may import (besides itself).
 ARROWS = {
     "entry": {"cli"},
-    "cli": {"services", "output", "base"},
-    "services": {"readers", "bib", "search", "store", "output", "base"},
+    "cli": {"services", "output", "config", "base"},
+    "services": {"readers", "bib", "search", "store", "output", "config", "base"},
     "output": {"bib", "base"},
     "readers": {"bib", "base"},
     "bib": {"base"},
     "search": {"base"},
     "store": {"base"},
+    "config": {"base"},
     "base": set(),
 }
 #: Of output, services use only what is pure: the shapes an export writes and wording rules.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,3 +135,20 @@ def test_refresh_brings_the_latest_version_and_keeps_what_was_set_by_hand(
     assert unchanged["comment"] is None
     assert (refreshed["title"], refreshed["comment"]) == ("My Own Title", "Camera ready")
     assert cli("export", "souza2024tiny").stdout.startswith("@article{souza2024tiny,")
+
+
+def test_refresh_keeps_a_doi_and_comment_set_or_cleared_with_edit(
+    cli, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("add", "2405.04321")
+    cli("edit", "souza2024tiny", "--doi", "10.5555/mine", "--comment", "My note on the venue")
+    published = (*PAPERS["2405.04321"][:3], "Camera ready", "", "10.1109/TIP.2024.4321", PAPERS["2405.04321"][6])
+    monkeypatch.setitem(PAPERS, "2405.04321", published)
+
+    kept = cli.json("refresh", "--all", "--no-cache")["changes"]
+    cli("edit", "souza2024tiny", "--doi", "")
+    still_cleared = cli.json("refresh", "--all", "--no-cache")["changes"]
+
+    assert {c["field"] for c in kept + still_cleared} & {"doi", "comment"} == set()
+    assert cli.json("show", "souza2024tiny")["comment"] == "My note on the venue"
+    assert not re.search(r"^\s*doi\s", cli("export", "souza2024tiny").stdout, flags=re.M)

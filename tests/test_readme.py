@@ -44,8 +44,17 @@ def arxiv_api() -> Iterator[str]:
 def test_every_example_runs_as_shown(tmp_path: Path, arxiv_api: str) -> None:
     work = tmp_path / "work"
     shutil.copytree(ROOT / "examples", work / "examples")
-    editor = tmp_path / "editor.sh"
-    editor.write_text('#!/bin/sh\necho "a note from the editor" > "$1"\n')
+    editor = tmp_path / "editor.py"
+    editor.write_text(  # a note gets a line; an entry opened by `edit KEY` gets a venue
+        f"#!{sys.executable}\n"
+        "import re, sys\n"
+        "path = sys.argv[1]\n"
+        "if path.endswith('.toml'):\n"
+        "    text = re.sub(r'^venue = .*$', \"venue = 'ICLR 2024'\", open(path).read(), flags=re.M)\n"
+        "else:\n"
+        "    text = 'a note from the editor\\n'\n"
+        "open(path, 'w').write(text)\n"
+    )
     editor.chmod(0o755)
     bin_dir = str(Path(sys.executable).parent)
     assert Path(bin_dir, "readlist").exists(), "install the package (pip install -e .) to run README examples"

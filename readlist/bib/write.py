@@ -192,14 +192,17 @@ def _bibtex_entry(entry: Entry, profile: Profile, keep_comments: bool) -> tuple[
 
 
 def _type_and_venue(entry: Entry) -> tuple[str, str | None]:
-    """Imported entries keep their type and venue wording; others follow `entry_venue`."""
+    """Imported entries keep their type and venue wording, and a type set with `edit` is kept
+    whatever the venue (which goes to `journal` or `booktitle` when the type has one); others
+    follow `entry_venue`."""
     imported = entry.extra.get("ENTRYTYPE", "").lower()
     if imported:
         imported = _TYPE_ALIASES.get(imported, imported if imported in BIBTEX_TYPES else "misc")
     venue_text = (entry.venue or "").strip()
-    if imported and not venue_text:
-        return imported, None
-    if imported == ARTICLE or imported in _BOOKTITLE_TYPES:
+    has_venue_field = imported == ARTICLE or imported in _BOOKTITLE_TYPES
+    if imported and (not venue_text or "type" in entry.edited):
+        return imported, venue_text if has_venue_field and venue_text else None
+    if has_venue_field:
         return imported, venue_text
     venue = entry_venue(entry)  # a digest entry, or a venue set by hand on an imported one
     if venue is None:

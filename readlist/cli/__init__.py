@@ -1,7 +1,7 @@
 """The command line: each command parses its arguments, makes one use-case call
 (`readlist.services`) and one output call (`readlist.output.emit`).
 
-The commands live in `browse`, `curate` and `exchange`; this module builds the app.
+The commands live in `browse`, `curate`, `exchange` and `settings`; this module builds the app.
 `_ReadlistGroup.invoke` is the one place where a `ReadlistError` becomes an `Error: ...` line
 on stderr and an exit code, and the one place that knows a command is a short-lived process
 (`_short_lived`). Modules beyond typer are imported inside the commands so that
@@ -21,7 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from readlist import __version__
-from readlist.cli import browse, curate, exchange
+from readlist.cli import browse, curate, exchange, settings
 from readlist.errors import ExitCode, ReadlistError
 from readlist.output.text import printable
 
@@ -62,8 +62,10 @@ app = typer.Typer(
     cls=_ReadlistGroup,
     help=(
         "A reading list built from daily arXiv paper digests. The store is --db PATH, else $READLIST_DB, "
-        "else readlist.json in your user data directory (on Linux ~/.local/share/readlist/). "
-        "`readlist COMMAND --help` shows each command's options and an example."
+        "else the config file's db, else readlist.json in your user data directory (on Linux "
+        "~/.local/share/readlist/). The config file is $READLIST_CONFIG, else config.toml in your user "
+        "config directory (on Linux ~/.config/readlist/); `readlist config` shows it and the settings "
+        "in effect. `readlist COMMAND --help` shows each command's options and an example."
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -86,7 +88,7 @@ def _main(
         typer.Option(
             "--db",
             metavar="PATH",
-            help="Store file (default: $READLIST_DB, else readlist.json in the user data dir).",
+            help="Store file (default: $READLIST_DB, else the config file's db, else readlist.json in the data dir).",
             show_default=False,
         ),
     ] = None,
@@ -118,6 +120,7 @@ app.command()(curate.rekey)
 app.command()(curate.rm)
 app.command()(exchange.export)
 app.command()(exchange.cite)
+app.command()(settings.config)
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Commands that change entries: tag, untag, note, status, add, edit, rm."""
 
-import os
+import re
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,6 +22,7 @@ from readlist.cli.common import (
     UrlOpt,
     VenueOpt,
     YearOpt,
+    complete_keys,
     confirmer,
     db,
     fields_from,
@@ -52,31 +54,52 @@ def untag(ctx: typer.Context, keys: KeysArg, tags: TagsOpt, as_json: JsonOption 
     emit(curate.untag(db(ctx), keys_from(keys), tags), output_format(as_json))
 
 
-def _edit_text() -> str:
-    """Open $VISUAL/$EDITOR on an empty file and return what was written."""
+def _run_editor(text: str, file_name: str, instead: str) -> str:
+    """`text` in a temporary `file_name`, opened in $VISUAL, $EDITOR, the config file's editor,
+    else vi in a terminal; what the file holds when the editor exits. `instead` says what to do
+    when no editor can run."""
     import shlex
     import subprocess
     import tempfile
 
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    from readlist.config import editor_choice
+
+    editor, _source = editor_choice()
     if not editor:
         if not sys.stdin.isatty():
-            raise InvalidInput("no note text given and no terminal to open an editor in; give the text as an argument")
+            raise InvalidInput(f"no terminal to open an editor in, and no $EDITOR; {instead}")
         editor = "vi"
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "note.md"
-        path.write_text("", encoding="utf-8")
+        path = Path(tmp) / file_name
+        path.write_text(text, encoding="utf-8")
         try:
             code = subprocess.call([*shlex.split(editor), str(path)])
         except ValueError as exc:  # shlex: an unbalanced quote in $EDITOR
-            raise InvalidInput(f"cannot start the editor {editor!r} ({exc}); give the note as an argument") from exc
+            raise InvalidInput(f"cannot start the editor {editor!r} ({exc}); {instead}") from exc
         except OSError as exc:
-            raise InvalidInput(
-                f"cannot start the editor {editor!r} ({exc.strerror}); give the note as an argument"
-            ) from exc
+            raise InvalidInput(f"cannot start the editor {editor!r} ({exc.strerror}); {instead}") from exc
         if code != 0:
-            raise Cancelled(f"the editor {editor!r} exited with code {code}; no note was added")
-        return path.read_text(encoding="utf-8")
+            raise Cancelled(f"the editor {editor!r} exited with code {code}; nothing was changed")
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read back what the editor saved ({exc}); nothing was changed") from exc
+
+
+def _edit_text() -> str:
+    """A new note, written in the editor."""
+    return _run_editor("", "note.md", "give the text as an argument")
+
+
+def _open_again(error: str) -> bool:
+    """After an unusable document: in a terminal, offer the editor again (no: cancelled);
+    elsewhere the error stands."""
+    if not sys.stdin.isatty():
+        return False
+    typer.echo(f"Error: {error}", err=True)
+    if typer.confirm("Open the editor again?", default=True, err=True):
+        return True
+    raise Cancelled("nothing was changed")
 
 
 def note(
@@ -196,18 +219,37 @@ def add(
 def edit(
     ctx: typer.Context,
     key: Annotated[
-        str, typer.Argument(metavar="KEY", help="The entry's citation key (it does not change).", show_default=False)
+        str,
+        typer.Argument(
+            metavar="KEY",
+            help="The entry's citation key (it does not change).",
+            show_default=False,
+            autocompletion=complete_keys,
+        ),
     ],
     title: TitleOpt = None,
     author: AuthorOpt = None,
     year: YearOpt = None,
+    entry_type: Annotated[
+        Optional[str],
+        typer.Option(
+            "--type", metavar="TYPE", help='BibTeX entry type (article, inproceedings ...); "" lets the export choose.'
+        ),
+    ] = None,
     venue: VenueOpt = None,
-    abstract: AbstractOpt = None,
-    url: UrlOpt = None,
+    doi: Annotated[
+        Optional[str], typer.Option("--doi", metavar="DOI", help="The DOI, like 10.1109/CVPR.2024.01234.")
+    ] = None,
     arxiv: ArxivOpt = None,
+    url: UrlOpt = None,
+    comment: Annotated[Optional[str], typer.Option("--comment", metavar="TEXT", help="The arXiv comment line.")] = None,
+    abstract: AbstractOpt = None,
     as_json: JsonOption = False,
 ) -> None:
     """Fix an entry's metadata; later imports never overwrite what you set here.
+
+    Without field options, opens the entry as TOML in $VISUAL or $EDITOR (else the config
+    file's editor, else vi), checks it when you save, and applies what you changed. "" clears a field.
 
     Example: readlist edit aubert2024sparse --venue "CVPR 2024"
     """
@@ -215,6 +257,12 @@ def edit(
     from readlist.services import curate
 
     fields = fields_from(title, author, year, venue, abstract, url, arxiv)
+    fields.type, fields.doi, fields.comment = entry_type, doi, comment
+    if not fields.given():
+        file_name = re.sub(r"[^\w.-]", "_", key) + ".toml"
+        edit_text = partial(_run_editor, file_name=file_name, instead="give the fields as options (--title ...)")
+        emit(curate.edit_in_editor(db(ctx), key, edit_text, _open_again), output_format(as_json))
+        return
     emit(curate.edit(db(ctx), key, fields), output_format(as_json))
 
 

@@ -109,13 +109,15 @@ def export(
         ),
     ] = EXPORT_FORMATS[0],
     profile: Annotated[
-        str,
+        Optional[str],
         typer.Option(
             "--profile",
             metavar="PROFILE",
-            help=one_of([f"{name} ({use})" for name, use in PROFILE_USES.items()]) + ".",
+            help=one_of([f"{name} ({use})" for name, use in PROFILE_USES.items()])
+            + f"; default: the config file's profile, else {next(iter(PROFILE_USES))}.",
+            show_default=False,
         ),
-    ] = next(iter(PROFILE_USES)),
+    ] = None,
     keep_comments: Annotated[
         bool, typer.Option("--keep-comments", help="Put the arXiv comment line into `annote`.")
     ] = False,

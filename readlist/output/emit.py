@@ -16,6 +16,7 @@ from readlist.models import (
     Added,
     Changed,
     Citation,
+    ConfigShown,
     Entry,
     EntryList,
     Exported,
@@ -84,6 +85,9 @@ def _human(result: Result) -> None:
     if isinstance(result, Citation):
         _stdout(printable(f"{result.command}\n" + (result.bib or "")))
         return
+    if isinstance(result, ConfigShown):
+        _config(result)
+        return
     if isinstance(result, EntryList) and not _terminal():  # a pipe: every entry, whole, no rich
         from readlist.output.shapes import to_lines
 
@@ -115,6 +119,8 @@ def _human(result: Result) -> None:
     elif isinstance(result, Journal):
         render.journal(result.lines)
     elif isinstance(result, Changed):
+        if result.action == "edit" and not result.entries:
+            render.message("Nothing changed.")
         for entry in result.entries:
             render.message(_CHANGED_LINE[result.action](entry))
         if result.action == "rm":
@@ -174,6 +180,18 @@ def _exported(result: Exported) -> None:
         _stdout(result.text)
     else:
         render.message(f"Wrote {plural(result.count, 'entry', 'entries')} to {result.output}.")
+
+
+def _config(result: ConfigShown) -> None:
+    """The file, then each setting in effect and where it comes from; plain lines, for a pipe too."""
+    found = "" if result.exists else "  (not there: the defaults apply)"
+    rows = [("config file", f"{result.file}{found}")]
+    for setting in result.settings:
+        value = setting.value
+        shown = ", ".join(value) if isinstance(value, list) else value if value is not None else "chosen by the table"
+        rows.append((setting.name, f"{shown}  ({setting.source})"))
+    width = max(len(name) for name, _ in rows)
+    _stdout(printable("".join(f"{name.ljust(width)}  {text}\n" for name, text in rows)))
 
 
 def _year(entry: Entry) -> int | None:

@@ -16,6 +16,7 @@ from readlist.bib.venues import publication_year
 from readlist.models import (
     Added,
     Changed,
+    ConfigShown,
     Entry,
     EntryList,
     Fetched,
@@ -238,6 +239,12 @@ def json_of(result: Result) -> Any:
         }
     if isinstance(result, Noted):
         return {"key": result.key, "number": result.number, "at": result.note.at, "text": result.note.text}
+    if isinstance(result, ConfigShown):
+        return {
+            "file": str(result.file),
+            "exists": result.exists,
+            "settings": {s.name: {"value": s.value, "from": s.source} for s in result.settings},
+        }
     raise TypeError(f"{type(result).__name__} has no JSON form")
 
 

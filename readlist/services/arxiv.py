@@ -103,7 +103,7 @@ def _changes(entry: Entry, item: DigestItem) -> list[FieldChange]:
         wanted["authors"] = list(item.authors)
     if item.categories:
         wanted["categories"] = list(item.categories)
-    extra = {name: value for name in _EXTRA_FIELDS if (value := getattr(item, name))}
+    extra = {name: value for name in _EXTRA_FIELDS if (value := getattr(item, name)) and name not in entry.edited}
     changes = [FieldChange(entry.key, name, getattr(entry, name), value) for name, value in wanted.items()]
     changes += [FieldChange(entry.key, name, entry.extra.get(name), value) for name, value in extra.items()]
     return [change for change in changes if change.new != change.old]

@@ -13,9 +13,9 @@ from readlist.clock import now_iso
 from readlist.errors import InvalidInput
 from readlist.models import Added, Changed, Entry, Event, Noted, NoteDeleted
 from readlist.output.text import plural
-from readlist.services import library
+from readlist.services import entry_toml, library
 from readlist.services.library import Fields
-from readlist.services.session import writing
+from readlist.services.session import reading, writing
 
 Confirm = Callable[[str], None]
 
@@ -58,6 +58,32 @@ def add(db: Path | None, fields: Fields, tags: list[str], priority: int | None =
 def edit(db: Path | None, key: str, fields: Fields) -> Changed:
     with writing(db) as store:
         return Changed("edit", [library.edit_entry(store, key, fields, now_iso())])
+
+
+def edit_in_editor(db: Path | None, key: str, edit_text: Callable[[str], str], again: Callable[[str], bool]) -> Changed:
+    """`edit KEY` without options: the entry as TOML (`entry_toml`) goes through `edit_text` (an
+    editor); the fields changed are saved as hand edits, as `edit --title ...` saves them.
+
+    A document that cannot be used goes back to the editor while `again(error)` says so, else
+    the error stands. The store is not locked while the editor is open: the changes are applied
+    to the entry as it is when the editor closes."""
+    with reading(db) as store:
+        entry = library.resolve(store, key)
+    original = entry_toml.document(entry)
+    text = original
+    while True:
+        text = edit_text(text)
+        try:
+            found = entry_toml.changes(text, original)
+            break
+        except InvalidInput as exc:
+            if not again(exc.message):
+                raise
+            text = entry_toml.with_error(text, exc.message)
+    if not found:
+        return Changed("edit", [])
+    with writing(db) as store:
+        return Changed("edit", [library.change_fields(store, library.resolve(store, entry.key), found, now_iso())])
 
 
 def rm(db: Path | None, keys: list[str], confirm: Confirm) -> Changed:

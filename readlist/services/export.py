@@ -20,7 +20,7 @@ def export(
     keys: list[str] | None,
     selection: Selection,
     fmt: str = "bibtex",
-    profile: str = "bibtex",
+    profile: str | None = None,
     keep_comments: bool = False,
     output: Path | None = None,
 ) -> Exported:
@@ -62,8 +62,13 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def resolve_profile(name: str) -> Profile:
-    """The export profile named on the command line (`PROFILES`)."""
+def resolve_profile(name: str | None) -> Profile:
+    """The export profile named on the command line (`PROFILES`), else the config file's, else
+    the first."""
+    if name is None:
+        from readlist import config
+
+        name = config.load().profile or next(iter(PROFILES))
     try:
         return PROFILES[name]
     except KeyError:

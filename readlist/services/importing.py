@@ -22,7 +22,7 @@ from typing import BinaryIO
 from readlist import readers, textnorm
 from readlist.bib.keys import KeyAllocator, assign_key
 from readlist.errors import UnreadableFile
-from readlist.models import DigestItem, Entry, ImportReport, Problem, ReadResult, Sighting
+from readlist.models import EXTRA_EDITABLE, DigestItem, Entry, ImportReport, Problem, ReadResult, Sighting
 from readlist.readers.base import Reader, decode
 from readlist.store import Store
 
@@ -318,11 +318,11 @@ class _Merger:
                 entry.sightings.append(sighting)
                 filled = True
         for name in ("year", "venue", "url", "arxiv", "primary_class", "abstract", "comment"):
-            if not getattr(entry, name) and getattr(incoming, name):
+            if not getattr(entry, name) and getattr(incoming, name) and name not in entry.edited:
                 setattr(entry, name, getattr(incoming, name))
                 filled = True
         for name, value in incoming.extra.items():
-            if name not in entry.extra:
+            if name not in entry.extra and not _set_by_hand(entry, name):
                 entry.extra[name] = value
                 filled = True
         if filled:
@@ -360,6 +360,14 @@ def _sighting(file_name: str, item: DigestItem) -> Sighting:
     return Sighting(file=file_name, topic=item.topic, date=item.date, line=item.line, partial=item.partial)
 
 
+def _set_by_hand(entry: Entry, extra_name: str) -> bool:
+    """Whether an `extra` field (a DOI, the entry type) was set or emptied with `edit`: an import
+    must not fill it."""
+    return any(
+        extra_name.casefold() == stored.casefold() and name in entry.edited for name, stored in EXTRA_EDITABLE.items()
+    )
+
+
 def _identity(entry: Entry) -> str:
     return textnorm.identity(*entry.match_identity_fields())
 
@@ -393,6 +401,6 @@ def _fill_identifiers(entry: Entry, item: DigestItem) -> bool:
     if item.categories and not entry.categories:
         entry.categories = list(item.categories)
     for name, value in (("doi", item.doi), ("journal_ref", item.journal_ref)):
-        if value and not entry.extra.get(name):
+        if value and not entry.extra.get(name) and not _set_by_hand(entry, name):
             entry.extra[name] = value
     return (entry.arxiv, entry.url, entry.primary_class, entry.categories, entry.extra) != before

@@ -14,7 +14,7 @@ from typing import Any
 from readlist import arxiv, textnorm
 from readlist.choices import LEAST_URGENT, MOST_URGENT, SORTS
 from readlist.errors import InvalidInput, NotFound, StoreError
-from readlist.models import EDITABLE_FIELDS, STATUSES, Entry, Event, JournalLine, Note
+from readlist.models import EDITABLE_FIELDS, EXTRA_EDITABLE, STATUSES, Entry, Event, JournalLine, Note
 from readlist.names import split_author_line
 from readlist.readers.base import strip_controls
 from readlist.store import Store
@@ -287,34 +287,83 @@ def split_authors(values: list[str]) -> list[str]:
 
 @dataclass(slots=True)
 class Fields:
-    """Metadata typed by a person for `add` and `edit` (None: not given)."""
+    """Metadata typed by a person for `add` and `edit` (None: not given; "" clears a field)."""
 
     title: str | None = None
     authors: list[str] | None = None
     year: int | None = None
+    type: str | None = None  # the BibTeX entry type; "" lets the export choose from the venue
     venue: str | None = None
-    abstract: str | None = None
-    url: str | None = None
+    doi: str | None = None
     arxiv: str | None = None
+    url: str | None = None
+    comment: str | None = None
+    abstract: str | None = None
 
-    def given(self) -> dict[str, object]:
+    def given(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in EDITABLE_FIELDS if getattr(self, name) is not None}
 
 
-def _check_fields(fields: Fields) -> None:
-    for name in ("title", "venue", "abstract", "url", "arxiv"):  # the rule for all stored text
-        if isinstance(value := getattr(fields, name), str):
-            setattr(fields, name, strip_controls(value))
-    if fields.authors is not None:
-        fields.authors = [clean for author in fields.authors if (clean := strip_controls(author).strip())]
-    if fields.title is not None and not fields.title.strip():
-        raise InvalidInput("the title is empty")
-    if fields.year is not None and not 1000 <= fields.year <= 2999:
-        raise InvalidInput(f"year {fields.year} is not a plausible year")
-    if fields.arxiv is not None:
-        fields.arxiv = parse_arxiv_id(fields.arxiv)
-    if fields.authors is not None and not fields.authors:
-        raise InvalidInput("the author list is empty")
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_PREFIX = re.compile(r"(?i)^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)")
+
+
+def check_field(name: str, value: Any) -> Any:
+    """A hand-set value as it is stored, or `InvalidInput`: the one rule of `add`, `edit` and the
+    editor. Text loses control characters and outer spaces; empty text clears an optional field
+    (None), `year` None clears the year."""
+    if isinstance(value, str):
+        value = strip_controls(value).strip()  # the rule for all text entering the store
+    if name == "title":
+        if not value:
+            raise InvalidInput("the title is empty")
+        return value
+    if name == "authors":
+        authors = [clean for author in value if (clean := strip_controls(author).strip())]
+        if not authors:
+            raise InvalidInput("the author list is empty")
+        return authors
+    if name == "year":
+        if value is not None and not 1000 <= value <= 2999:
+            raise InvalidInput(f"year {value} is not a plausible year")
+        return value
+    if name == "abstract":
+        return value
+    if not value:
+        return None
+    if name == "arxiv":
+        return parse_arxiv_id(value)
+    if name == "doi":
+        doi = _DOI_PREFIX.sub("", value)
+        if not _DOI.fullmatch(doi):
+            raise InvalidInput(f"{value!r} is not a DOI (like 10.1109/CVPR.2024.01234)")
+        return doi
+    if name == "type":
+        from readlist.bib.write import BIBTEX_TYPES
+
+        if value.lower() not in BIBTEX_TYPES:
+            raise InvalidInput(f"unknown entry type {value!r}; use one of: {', '.join(sorted(BIBTEX_TYPES))}")
+        return value.lower()
+    return value
+
+
+def field_value(entry: Entry, name: str) -> Any:
+    """An editable field of `entry`, wherever it is kept (`EXTRA_EDITABLE`: in `extra`)."""
+    if name in EXTRA_EDITABLE:
+        wanted = EXTRA_EDITABLE[name].casefold()
+        return next((value for key, value in entry.extra.items() if key.casefold() == wanted), None)
+    return getattr(entry, name)
+
+
+def _set_field(entry: Entry, name: str, value: Any) -> None:
+    if name in EXTRA_EDITABLE:
+        stored = EXTRA_EDITABLE[name]
+        for key in [key for key in entry.extra if key.casefold() == stored.casefold()]:
+            del entry.extra[key]  # a .bib import may have kept `DOI` as written
+        if value is not None:
+            entry.extra[stored] = value
+    else:
+        setattr(entry, name, value)
 
 
 def find_duplicate(entries: list[Entry], title: str, authors: list[str], arxiv: str | None) -> Entry | None:
@@ -335,17 +384,17 @@ def add_entry(
 
     if fields.title is None:
         raise InvalidInput("a title is required (--title)")
-    _check_fields(fields)
+    given = {name: check_field(name, value) for name, value in fields.given().items()}
     check_priority(priority)
     wanted_tags = [normalise_tag(t) for t in tags]
     existing = store.entries()
-    duplicate = find_duplicate(existing, fields.title, fields.authors or [], fields.arxiv)
+    duplicate = find_duplicate(existing, given["title"], given.get("authors") or [], given.get("arxiv"))
     if duplicate is not None and not force:
         raise InvalidInput(f"already in the reading list as {duplicate.key} (use --force to add it again)")
-    entry = Entry(key="", title=fields.title.strip(), added=now, priority=priority)
-    for name, value in fields.given().items():
-        setattr(entry, name, value)
-    entry.edited = list(fields.given())
+    entry = Entry(key="", title=given["title"], added=now, priority=priority)
+    for name, value in given.items():
+        _set_field(entry, name, value)
+    entry.edited = list(given)
     entry.tags = list(_by_key(wanted_tags).values())
     if entry.arxiv and not entry.url:
         entry.url = f"https://arxiv.org/abs/{entry.arxiv}"
@@ -356,18 +405,22 @@ def add_entry(
 
 
 def edit_entry(store: Store, key: str, fields: Fields, now: str) -> Entry:
-    _check_fields(fields)
-    changes = fields.given()
-    if not changes:
+    given = fields.given()
+    if not given:
         raise InvalidInput("nothing to change: give at least one of --title, --author, --year, ...")
-    entry = resolve(store, key)
-    changes = {name: value for name, value in changes.items() if getattr(entry, name) != value}
+    return change_fields(store, resolve(store, key), {name: check_field(name, v) for name, v in given.items()}, now)
+
+
+def change_fields(store: Store, entry: Entry, changes: dict[str, Any], now: str) -> Entry:
+    """Set fields already checked by `check_field`, as hand edits: recorded in `edited` (imports
+    and `refresh` keep them) and in the entry's log. Values it already has change nothing."""
+    changes = {name: value for name, value in changes.items() if field_value(entry, name) != value}
     if not changes:
         return entry
     for name, value in changes.items():
         if name in ("title", "authors") and entry.sightings and name not in entry.listed:
             entry.listed[name] = getattr(entry, name)
-        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+        _set_field(entry, name, value)
     entry.edited = list(dict.fromkeys([*entry.edited, *changes]))
     entry.log.append(Event(at=now, kind="edit", text="changed " + ", ".join(changes)))
     store.save([entry])

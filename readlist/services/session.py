@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,8 +13,22 @@ from readlist.store import default_path, open_store
 
 
 def store_path(db: Path | None) -> Path:
-    """`--db` as given, else `READLIST_DB`, else the user data dir's `readlist.json`."""
-    return db if db is not None else default_path()
+    """`--db` as given, else `READLIST_DB`, else the config file's `db`, else the user data dir's
+    `readlist.json`."""
+    return store_choice(db)[0]
+
+
+def store_choice(db: Path | None) -> tuple[Path, str]:
+    """The store and what chose it; the config file is read only when neither `--db` nor
+    `READLIST_DB` names one."""
+    if db is not None:
+        return db, "--db"
+    if os.environ.get("READLIST_DB"):
+        return default_path(), "$READLIST_DB"
+    from readlist import config
+
+    configured = config.load().db
+    return (configured, "config") if configured is not None else (default_path(), "default")
 
 
 @contextmanager
