@@ -120,7 +120,9 @@ def test_a_field_that_cannot_be_decoded_is_kept_and_reported_at_its_line(cli, tm
 def test_deeply_nested_plain_braces_are_read_not_refused(cli, tmp_path: Path) -> None:
     bib = tmp_path / "refs.bib"
     deep = "{" * 250 + "deep" + "}" * 250
-    bib.write_text(f"@article{{odd,\n  title = {{Odd}},\n  abstract = {{{deep}}},\n  year = {{2021}},\n}}\n", encoding="utf-8")
+    bib.write_text(
+        f"@article{{odd,\n  title = {{Odd}},\n  abstract = {{{deep}}},\n  year = {{2021}},\n}}\n", encoding="utf-8"
+    )
 
     cli("import", str(bib))
 
