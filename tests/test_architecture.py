@@ -27,6 +27,7 @@ LOOSE_MODULES = {
     "readlist.names": "bib",
     "readlist.search": "search",
     "readlist.store": "store",
+    "readlist.undo_journal": "store",
     "readlist": "base",
     "readlist.models": "base",
     "readlist.arxiv": "base",
@@ -35,6 +36,7 @@ LOOSE_MODULES = {
     "readlist.textnorm": "base",
     "readlist.clock": "base",
     "readlist.fsutil": "base",
+    "readlist.invocation": "base",
 }
 PACKAGES = {"cli", "services", "output", "readers", "bib"}
 

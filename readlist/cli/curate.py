@@ -234,6 +234,28 @@ def rm(
     emit(curate.rm(db(ctx), keys_from(keys), confirmer(yes)), output_format(as_json))
 
 
+def undo(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Argument(metavar="[N]", help="How many commands to undo (or redo), newest first.")] = 1,
+    redo: Annotated[bool, typer.Option("--redo", help="Do again what the last undo undid.")] = False,
+    list_: Annotated[
+        bool, typer.Option("--list", "-l", help="Show the commands that can be undone and redone.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Undo the last change(s) of any command: import, add, tag, note, status, edit, rm ...
+
+    An undo can itself be undone with --redo. Example: readlist undo --list
+    """
+    from readlist.output.emit import emit
+    from readlist.services import undo as undo_use_cases
+
+    if list_:
+        emit(undo_use_cases.history(db(ctx)), output_format(as_json))
+        return
+    emit(undo_use_cases.undo(db(ctx), count, redo=redo), output_format(as_json))
+
+
 def refresh(
     ctx: typer.Context,
     keys: Annotated[

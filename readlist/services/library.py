@@ -330,7 +330,12 @@ def find_duplicate(entries: list[Entry], title: str, authors: list[str], arxiv: 
 
 def add_entry(
     store: Store, fields: Fields, tags: list[str], now: str, priority: int | None = None, force: bool = False
-) -> Entry:
+) -> tuple[Entry, str | None, list[str] | None]:
+    """A new entry; or, for a paper `rm` took out, the entry back as it was (when the undo
+    journal still holds it), the typed fields filling only what it lacked.
+
+    Returns the entry, when the paper was removed (None: it was not), and for an entry that
+    came back whole the typed fields it kept its own value of (None: it is new)."""
     from readlist.bib.keys import KeyAllocator, assign_key
 
     if fields.title is None:
@@ -342,6 +347,17 @@ def add_entry(
     duplicate = find_duplicate(existing, fields.title, fields.authors or [], fields.arxiv)
     if duplicate is not None and not force:
         raise InvalidInput(f"already in the reading list as {duplicate.key} (use --force to add it again)")
+    removed_at, restored = bring_back(store, textnorm.identity(fields.title, fields.authors or []), fields.arxiv)
+    if restored is not None:  # what it had wins; what it lacked, the typed fields fill as hand edits
+        present = _by_key(restored.tags)
+        restored.tags.extend(tag for key, tag in _by_key(wanted_tags).items() if key not in present)
+        restored.priority = priority if priority is not None else restored.priority
+        given = fields.given()
+        missing = {name: value for name, value in given.items() if not getattr(restored, name)}
+        _apply_edits(restored, Fields(**missing), now)  # type: ignore[arg-type]
+        store.save([restored])
+        differing = [name for name, value in given.items() if name not in missing and getattr(restored, name) != value]
+        return restored, removed_at, differing
     entry = Entry(key="", title=fields.title.strip(), added=now, priority=priority)
     for name, value in fields.given().items():
         setattr(entry, name, value)
@@ -352,7 +368,49 @@ def add_entry(
     entry.key = assign_key(entry, KeyAllocator(e.key for e in existing))
     store.save([entry])
     store.forget_removed(textnorm.identity(entry.title, entry.authors), entry.arxiv)
-    return entry
+    return entry, removed_at, None
+
+
+def bring_back(store: Store, paper_identity: str, arxiv: str | None) -> tuple[str | None, Entry | None]:
+    """A paper `rm` took out and that is asked for again: imports stop skipping it, and its
+    entry comes back as it was removed, notes and all, while the undo journal holds it.
+
+    Returns when it was removed (None: it was not) and the entry put back (None: not found).
+    """
+    from readlist.bib.keys import KeyAllocator, assign_key
+
+    row = store.removed_paper(paper_identity, arxiv)
+    if row is None:
+        return None, None
+    store.forget_removed(row["identity"], row.get("arxiv"))
+    removed_at = str(row.get("at") or "")
+    for record in reversed(store.journal().records):
+        for change in record.changes if not record.undone else ():
+            if change.table != "entries" or change.before is None or change.after is not None:
+                continue
+            entry = Entry.from_dict(change.before)
+            same_arxiv = row.get("arxiv") is not None and entry.arxiv == row.get("arxiv")
+            if same_arxiv or textnorm.identity(*entry.match_identity_fields()) == row["identity"]:
+                taken = store.keys()
+                if entry.key.casefold() in {key.casefold() for key in taken}:  # by another paper since
+                    entry.key = assign_key(entry, KeyAllocator(taken))
+                store.save([entry])
+                return removed_at, entry
+    return removed_at, None
+
+
+def _apply_edits(entry: Entry, fields: Fields, now: str) -> bool:
+    """Set the given fields that differ as hand edits (kept by imports), logged; False if none differ."""
+    changes = {name: value for name, value in fields.given().items() if getattr(entry, name) != value}
+    if not changes:
+        return False
+    for name, value in changes.items():
+        if name in ("title", "authors") and entry.sightings and name not in entry.listed:
+            entry.listed[name] = getattr(entry, name)
+        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    entry.edited = list(dict.fromkeys([*entry.edited, *changes]))
+    entry.log.append(Event(at=now, kind="edit", text="changed " + ", ".join(changes)))
+    return True
 
 
 def edit_entry(store: Store, key: str, fields: Fields, now: str) -> Entry:
@@ -361,16 +419,8 @@ def edit_entry(store: Store, key: str, fields: Fields, now: str) -> Entry:
     if not changes:
         raise InvalidInput("nothing to change: give at least one of --title, --author, --year, ...")
     entry = resolve(store, key)
-    changes = {name: value for name, value in changes.items() if getattr(entry, name) != value}
-    if not changes:
-        return entry
-    for name, value in changes.items():
-        if name in ("title", "authors") and entry.sightings and name not in entry.listed:
-            entry.listed[name] = getattr(entry, name)
-        setattr(entry, name, value.strip() if isinstance(value, str) else value)
-    entry.edited = list(dict.fromkeys([*entry.edited, *changes]))
-    entry.log.append(Event(at=now, kind="edit", text="changed " + ", ".join(changes)))
-    store.save([entry])
+    if _apply_edits(entry, fields, now):
+        store.save([entry])
     return entry
 
 
