@@ -24,7 +24,7 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from readlist import invocation
+from readlist import invocation, undo_journal
 from readlist.clock import now_iso
 from readlist.errors import StoreError
 from readlist.fsutil import check_writable, kind_of, real_path, remove_stale_temp_files, write_atomically
@@ -286,11 +286,13 @@ class Store:
             return
         self._require_writable()
         self.checkpoint(invocation.command_line())
-        if self._records or self._journal_changed:
+        if self._journal_changed:  # undo took records out: the journal is rewritten
             journal = self.journal()
             journal.records += self._records
             journal.save()
-            self._records, self._journal_changed = [], False
+        elif self._records:
+            undo_journal.append(journal_path(real_path(self.path)), self._records)
+        self._records, self._journal_changed = [], False
         if not self._storage.changed:
             return
         payload = orjson.dumps(self._storage.data)

@@ -5,16 +5,20 @@ document it changed, added (before: none) or removed, and a fingerprint of what 
 that undoing it later can tell whether something else changed that document since. Records
 are in the order the commands ran; a record marked `undone` was undone and can be redone.
 
-The journal is read and written under the store's lock, atomically, before the store itself:
-a crash between the two leaves a record whose documents are still as they were before it,
-which undo then finds already undone. It keeps the last `MAX_COMMANDS` records, and drops the
-oldest beyond `MAX_BYTES` (the newest is always kept). Nothing here knows tinydb: the store
-hands over plain documents.
+The journal is written under the store's lock, before the store itself: a crash between the
+two leaves a record whose documents are still as they were before it, which undo then finds
+already undone. A command appends its line (one write and fsync: the cost does not grow with
+the journal); a line cut short by a crash has no newline yet, belongs to a command whose store
+write never happened, and is dropped. Undo, and trimming, rewrite the file atomically. Undo
+sees the last `MAX_COMMANDS` records; the file is trimmed back to them when it holds
+`TRIM_SLACK` more, or when it passes `MAX_BYTES` (the newest record is always kept). Nothing
+here knows tinydb: the store hands over plain documents.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +31,7 @@ from readlist.fsutil import kind_of, write_atomically
 
 SUFFIX = ".undo"
 MAX_COMMANDS = 50
+TRIM_SLACK = 10
 MAX_BYTES = 64 * 1024 * 1024
 #: The table whose documents are named by citation key; the others by document id.
 ENTRIES = "entries"
@@ -126,8 +131,9 @@ class Journal:
         except OSError as exc:
             raise StoreError(f"{path}: cannot read the undo journal ({exc.strerror}); nothing was changed") from exc
         records = []
-        for number, line in enumerate(raw.splitlines(), 1):
-            if not line.strip():
+        lines = _complete_lines(raw)
+        for number, line in enumerate(lines, 1):
+            if number <= len(lines) - MAX_COMMANDS or not line.strip():
                 continue
             try:
                 records.append(Record.from_json(line))
@@ -151,15 +157,57 @@ class Journal:
         return None
 
     def save(self) -> None:
-        """Write the journal atomically, trimmed to its bounds."""
-        lines = [r.to_json() for r in self.records[-MAX_COMMANDS:]]
-        size = sum(len(line) + 1 for line in lines)
-        while len(lines) > 1 and size > MAX_BYTES:
-            size -= len(lines.pop(0)) + 1
-        self.records = self.records[len(self.records) - len(lines) :]
-        try:
-            write_atomically(self.path, b"".join(line + b"\n" for line in lines))
-        except OSError as exc:
-            raise StoreError(
-                f"{self.path}: cannot write the undo journal ({exc.strerror}); the store was left unchanged"
-            ) from exc
+        """Write the whole journal atomically, trimmed to its bounds (after an undo)."""
+        _write(self.path, [r.to_json() for r in self.records])
+
+
+def append(path: Path, records: list[Record]) -> None:
+    """Add the records of one command: appended, or the file rewritten when it needs trimming
+    (or ends in a line a crash cut short)."""
+    kind = kind_of(path)
+    if kind is not None:
+        raise StoreError(f"{path}: the undo journal must be a regular file, this is {kind}; nothing was changed")
+    new = [r.to_json() for r in records]
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raw = b""
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the undo journal ({exc.strerror}); nothing was changed") from exc
+    size = len(raw) + sum(len(line) + 1 for line in new)
+    if (raw and not raw.endswith(b"\n")) or raw.count(b"\n") + len(new) > MAX_COMMANDS + TRIM_SLACK or size > MAX_BYTES:
+        _write(path, [*_complete_lines(raw), *new])
+        return
+    try:
+        with path.open("ab") as journal:
+            journal.write(b"".join(line + b"\n" for line in new))
+            journal.flush()
+            os.fsync(journal.fileno())
+    except OSError as exc:
+        raise StoreError(
+            f"{path}: cannot write the undo journal ({exc.strerror}); the store was left unchanged"
+        ) from exc
+
+
+def _complete_lines(raw: bytes) -> list[bytes]:
+    """The journal's lines but a last one without its newline (cut short by a crash)."""
+    lines = raw.split(b"\n")
+    return lines[:-1]
+
+
+def _write(path: Path, lines: list[bytes]) -> None:
+    """Rewrite the journal atomically, keeping the newest lines within the bounds."""
+    lines = lines[-MAX_COMMANDS:]
+    size = sum(len(line) + 1 for line in lines)
+    while len(lines) > 1 and size > MAX_BYTES:
+        size -= len(lines.pop(0)) + 1
+    try:
+        write_atomically(path, b"".join(line + b"\n" for line in lines))
+    except OSError as exc:
+        raise StoreError(
+            f"{path}: cannot write the undo journal ({exc.strerror}); the store was left unchanged"
+        ) from exc
+
+
+def _unwritable(path: Path, exc: OSError) -> StoreError:
+    return StoreError(f"{path}: cannot write the undo journal ({exc.strerror}); the store was left unchanged")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from readlist import undo_journal
-from readlist.errors import ExitCode, InvalidInput, NotFound, StoreError
-from readlist.services import curate, undo
+from readlist.errors import ExitCode, InvalidInput, NotFound
+from readlist.services import browse, curate, undo
 from readlist.services.library import Fields
 
 PAPERS = [
@@ -158,16 +158,41 @@ def test_nothing_to_undo(cli, db_path: Path) -> None:
     assert "Nothing to undo" in cli("undo", "--list").stderr
 
 
-@pytest.mark.parametrize("command", [["undo"], ["tag", "{0}", "-t", "y"]], ids=["undo", "tag"])
-def test_a_damaged_journal_is_an_error_and_the_store_is_untouched(cli, two, db_path: Path, command) -> None:
+def test_a_damaged_journal_stops_undo_and_the_store_is_untouched(cli, two, db_path: Path) -> None:
     journal = Path(str(db_path) + ".undo")
-    journal.write_bytes(journal.read_bytes() + b'{"at": "broken\n')
+    journal.write_bytes(journal.read_bytes() + b'{"at": "broken"}\n')
+    cli("tag", two[0], "-t", "still-works")  # other commands go on; the damage stays visible
     before = db_path.read_bytes()
 
-    refused = cli(*(arg.format(*two) for arg in command), ok=False)
+    refused = cli("undo", ok=False)
 
     assert refused.exit_code == ExitCode.STORE
     assert "the undo journal is damaged (line 7" in refused.stderr and "Move it away" in refused.stderr
+    assert db_path.read_bytes() == before
+    assert cli("undo", "--list", ok=False).exit_code == ExitCode.STORE
+
+
+def test_a_line_cut_short_by_a_crash_is_dropped(cli, two, db_path: Path) -> None:
+    """The journal is written before the store: a cut line's command never reached the store."""
+    journal = Path(str(db_path) + ".undo")
+    journal.write_bytes(journal.read_bytes() + b'{"at": "2024-01-01T00:00:00+00:00", "comm')
+    cli("tag", two[1], "-t", "after-the-crash")
+
+    cli("undo")
+
+    assert journal.read_bytes().endswith(b"\n") and b'"comm\n' not in journal.read_bytes()
+    assert tables(db_path)["entries"][two[1]]["tags"] == []
+
+
+def test_a_journal_that_is_a_directory_stops_writing_commands(cli, two, db_path: Path) -> None:
+    journal = Path(str(db_path) + ".undo")
+    journal.unlink()
+    journal.mkdir()
+    before = db_path.read_bytes()
+
+    refused = cli("tag", two[0], "-t", "x", ok=False)
+
+    assert refused.exit_code == ExitCode.STORE and "must be a regular file" in refused.stderr
     assert db_path.read_bytes() == before
 
 
@@ -221,10 +246,16 @@ def test_a_command_that_changes_nothing_is_not_recorded(db: Path) -> None:
 
 def test_the_journal_keeps_the_last_commands(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(undo_journal, "MAX_COMMANDS", 5)
-    for number in range(8):
+    monkeypatch.setattr(undo_journal, "TRIM_SLACK", 2)
+    for number in range(12):
         curate.note(db, "souza2024sparse", f"note {number}")
+        assert len(Path(str(db) + ".undo").read_bytes().splitlines()) <= 7
     done = undo.history(db).done
     assert len(done) == 5
+    undo.undo(db, 5)
+    with pytest.raises(NotFound):
+        undo.undo(db)
+    assert len(browse.show(db, "souza2024sparse").entry.notes) == 7
 
 
 def test_the_journal_drops_the_oldest_beyond_its_size_but_keeps_the_newest(
@@ -258,14 +289,16 @@ def test_undo_refuses_a_count_below_one(db: Path) -> None:
         undo.undo(db, 0)
 
 
-def test_a_journal_that_is_a_directory_is_a_store_error(db: Path) -> None:
-    journal = Path(str(db) + ".undo")
-    journal.unlink()
-    journal.mkdir()
-    with pytest.raises(StoreError, match="must be a regular file"):
-        curate.tag(db, ["souza2024sparse"], ["x"])
-
-
 def test_nothing_to_redo(db: Path) -> None:
     with pytest.raises(NotFound, match="nothing to redo"):
         undo.undo(db, redo=True)
+
+
+def test_undo_json_shapes_are_the_readme_contract(cli, two) -> None:
+    cli("tag", two[1], "-t", "x")
+    command_keys = ["at", "command", "added", "changed", "removed", "undone"]
+    history = cli.json("undo", "--list")
+    assert list(history) == ["done", "undone"] and list(history["done"][0]) == command_keys
+    undone = cli.json("undo")
+    assert list(undone) == ["redo", "commands"] and undone["redo"] is False
+    assert undone["commands"][0]["changed"] == [two[1]] and list(undone["commands"][0]) == command_keys
