@@ -87,6 +87,16 @@ def test_add_asks_a_mistyped_year_again_and_keeps_the_other_answers(db_path: Pat
     assert (entry["title"], entry["year"], entry["venue"]) == ("Deep Residual Learning", 2016, "CVPR")
 
 
+def test_add_asks_a_mistyped_arxiv_id_again_and_takes_empty_authors(db_path: Path) -> None:
+    code, screen = run_in_terminal(
+        ["add"], ["Deep Residual Learning", "", "", "", "15l2.03385", "1512.03385", ""], db_path
+    )
+    assert code == 0, screen
+    assert "'15l2.03385' is not an arXiv id" in screen
+    [entry] = stored(db_path)
+    assert (entry["title"], entry["arxiv"], entry["authors"]) == ("Deep Residual Learning", "1512.03385", [])
+
+
 def test_ctrl_c_at_a_prompt_is_cancelled_exit_6_and_nothing_is_added(db_path: Path) -> None:
     code, screen = run_in_terminal(["add"], ["Deep Residual Learning", "\x03"], db_path)
     assert code == 6, screen

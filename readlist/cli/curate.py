@@ -184,10 +184,11 @@ def add(
 
     if title is None and sys.stdin.isatty():
         title = typer.prompt("Title")
-        author = [typer.prompt("Authors (comma-separated)", default="", show_default=False)]
+        authors = typer.prompt("Authors (comma-separated)", default="", show_default=False).strip()
+        author = [authors] if authors else None
         year = _ask_year()
         venue = typer.prompt("Venue", default="", show_default=False) or None
-        arxiv = typer.prompt("arXiv id", default="", show_default=False) or None
+        arxiv = _ask_arxiv_id()
         url = typer.prompt("URL", default="", show_default=False) or None
     fields = fields_from(title, author, year, venue, abstract, url, arxiv)
     emit(curate.add(db(ctx), fields, tag or [], priority=priority, force=force), output_format(as_json))
@@ -310,3 +311,17 @@ def _ask_year() -> Optional[int]:
         if text.isdigit() and 1000 <= int(text) <= 2999:
             return int(text)
         typer.echo(f"{text!r} is not a year (like 2021); try again, or leave it empty.", err=True)
+
+
+def _ask_arxiv_id() -> Optional[str]:
+    """The arXiv id, asked again until it is one or left empty."""
+    from readlist.services.library import parse_arxiv_id
+
+    while True:
+        text = typer.prompt("arXiv id", default="", show_default=False).strip()
+        if not text:
+            return None
+        try:
+            return parse_arxiv_id(text)
+        except InvalidInput as exc:
+            typer.echo(f"{exc.message}; try again, or leave it empty.", err=True)
