@@ -148,6 +148,7 @@ def test_undo_refuses_an_entry_changed_outside_the_journal(cli, two, db_path: Pa
 def test_undo_without_a_store_says_so_and_creates_nothing(cli, db_path: Path) -> None:
     refused = cli("undo", ok=False)
     assert refused.exit_code == ExitCode.NOT_FOUND and "no reading list at" in refused.stderr
+    assert cli("undo", "--list", ok=False).exit_code == ExitCode.NOT_FOUND
     assert not db_path.exists() and not Path(str(db_path) + ".undo").exists()
 
 

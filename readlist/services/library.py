@@ -18,6 +18,7 @@ from readlist.models import EDITABLE_FIELDS, STATUSES, Entry, Event, JournalLine
 from readlist.names import split_author_line
 from readlist.readers.base import strip_controls
 from readlist.store import Store
+from readlist.undo_journal import ENTRIES
 
 _SORTABLE = re.compile(r"[^\w\s]|\\[a-z]+")
 
@@ -386,7 +387,7 @@ def bring_back(store: Store, paper_identity: str, arxiv: str | None) -> tuple[st
     removed_at = str(row.get("at") or "")
     for record in reversed(store.journal().records):
         for change in record.changes if not record.undone else ():
-            if change.table != "entries" or change.before is None or change.after is not None:
+            if change.table != ENTRIES or change.before is None or change.after is not None:
                 continue
             entry = Entry.from_dict(change.before)
             same_arxiv = row.get("arxiv") is not None and entry.arxiv == row.get("arxiv")
