@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from readlist import undo_journal
 from readlist.errors import ExitCode, InvalidInput, NotFound
@@ -303,3 +307,53 @@ def test_undo_json_shapes_are_the_readme_contract(cli, two) -> None:
     undone = cli.json("undo")
     assert list(undone) == ["redo", "commands"] and undone["redo"] is False
     assert undone["commands"][0]["changed"] == [two[1]] and list(undone["commands"][0]) == command_keys
+
+
+# -- any sequence of commands undoes back through every state, and redoes forward ----------------
+def _run(db: Path, step: tuple[str, int, str]) -> None:
+    """One command on the entry numbered `which` (some fail: a missing key, a clash)."""
+    kind, which, word = step
+    key = sorted(json.loads(db.read_bytes())["entries"].values(), key=lambda d: d["key"])
+    target = key[which % len(key)]["key"] if key else "nothing"
+    steps = {
+        "tag": lambda: curate.tag(db, [target], [word]),
+        "untag": lambda: curate.untag(db, [target], [word]),
+        "note": lambda: curate.note(db, target, f"about {word}"),
+        "status": lambda: curate.status(db, [target], "read" if which % 2 else "queued"),
+        "edit": lambda: curate.edit(db, target, Fields(venue=word)),
+        "rm": lambda: curate.rm(db, [target], _yes),
+        "add": lambda: curate.add(db, Fields(title=f"On {word}", authors=["Ann Lee"]), tags=[]),
+        "rekey": lambda: curate.rekey(db, target, f"k{word}"),
+    }
+    with contextlib.suppress(InvalidInput, NotFound):
+        steps[kind]()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["tag", "untag", "note", "status", "edit", "rm", "add", "rekey"]),
+            st.integers(0, 3),
+            st.sampled_from(["alpha", "beta", "gamma"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_undo_walks_back_through_every_state_and_redo_forward(tmp_path: Path, steps) -> None:
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    db = folder / "list.json"
+    curate.add(db, Fields(title="Sparse Routers", authors=["Ana Souza"]), tags=["seed"])
+    states = [tables(db)]
+    for step in steps:
+        _run(db, step)
+        if tables(db) != states[-1]:
+            states.append(tables(db))
+
+    for state in reversed(states[:-1]):
+        undo.undo(db)
+        assert tables(db) == state
+    for state in states[1:]:
+        undo.undo(db, redo=True)
+        assert tables(db) == state
