@@ -5,7 +5,9 @@ Guarantees every command relies on:
   store or the new one, never a mix;
 - a cross-process lock is held from read to write, so concurrent commands never lose updates;
 - the file carries a schema version; a file that cannot be read (bad JSON, foreign or newer
-  schema) raises `StoreError` and is never overwritten.
+  schema) raises `StoreError` and is never overwritten;
+- what a command changed is recorded in the undo journal (`undo_journal`), before-images
+  taken here as each write method changes a document, before the store itself is written.
 
 This is the only module that imports tinydb. TinyDB's own JSONStorage re-reads and rewrites
 the whole file on every operation; `_BufferedStorage` keeps the parsed data in memory and
@@ -334,12 +336,12 @@ class Store:
         stored = data.setdefault(_ENTRIES, {})
         next_id = max(map(int, stored), default=0) + 1
         for key, before in entries.items():
-            if key in index:
-                del stored[str(index[key][0])]
             if before is not None:
                 doc_id = index[key][0] if key in index else next_id
                 next_id = max(next_id, doc_id + 1)
                 stored[str(doc_id)] = dict(before)
+            elif key in index:
+                del stored[str(index[key][0])]
         for change in (c for c in changes if c.table != _ENTRIES):
             self._remember_table(change.table)
             table = data.setdefault(change.table, {})

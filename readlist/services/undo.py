@@ -80,7 +80,8 @@ def _check_unchanged_since(store: Store, journal: Journal, record: Record, redo:
         now = fingerprint(store.document(ENTRIES, change.id))
         if now in (change.after, fingerprint(change.before)):
             continue
-        later = journal.latest_touching(ENTRIES, change.id, after=journal.records.index(record))
+        position = next(i for i, r in enumerate(journal.records) if r is record)
+        later = journal.latest_touching(ENTRIES, change.id, after=position)
         by = f"by `{later.command}` ({later.at}); undo that first" if later else "by a change not in the journal"
         raise InvalidInput(
             f"cannot {_verb(redo)} `{record.command}`: {change.id} was changed since {by}; nothing was changed"
