@@ -246,7 +246,7 @@ def undo(
 ) -> None:
     """Undo the last change(s) of any command: import, add, tag, note, status, edit, rm ...
 
-    An undo can itself be undone with --redo. Example: readlist undo --list
+    --redo does an undone command again. Example: readlist undo --list
     """
     from readlist.output.emit import emit
     from readlist.services import undo as undo_use_cases
