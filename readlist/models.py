@@ -485,6 +485,35 @@ class Changed:
 @dataclass(frozen=True, slots=True)
 class Added:
     entry: Entry
+    removed_at: str | None = None  # the paper was removed (`rm`) then, and is back
+    restored: bool = False  # with all it had then (notes, tags, status), from the undo journal
+    kept: list[str] = field(default_factory=list)  # typed fields it kept its own value of
+
+
+@dataclass(frozen=True, slots=True)
+class CommandChanges:
+    """One command of the undo journal, as `undo --list` shows it."""
+
+    at: str
+    command: str
+    added: list[str]  # keys
+    changed: list[str]
+    removed: list[str]
+    undone: bool  # undone already: `undo --redo` does it again
+
+
+@dataclass(slots=True)
+class UndoHistory:
+    done: list[CommandChanges]  # newest first: `undo N` undoes the first N
+    undone: list[CommandChanges]  # newest first: `undo --redo N` redoes the first N
+
+
+@dataclass(slots=True)
+class Undone:
+    """What `undo` (or `undo --redo`) did, newest command first."""
+
+    redo: bool
+    commands: list[CommandChanges]
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,4 +629,6 @@ Result = (
     | Link
     | Stats
     | ConfigShown
+    | UndoHistory
+    | Undone
 )

@@ -5,7 +5,9 @@ Guarantees every command relies on:
   store or the new one, never a mix;
 - a cross-process lock is held from read to write, so concurrent commands never lose updates;
 - the file carries a schema version; a file that cannot be read (bad JSON, foreign or newer
-  schema) raises `StoreError` and is never overwritten.
+  schema) raises `StoreError` and is never overwritten;
+- what a command changed is recorded in the undo journal (`undo_journal`), before-images
+  taken here as each write method changes a document, before the store itself is written.
 
 This is the only module that imports tinydb. TinyDB's own JSONStorage re-reads and rewrites
 the whole file on every operation; `_BufferedStorage` keeps the parsed data in memory and
@@ -24,15 +26,18 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from readlist import invocation, undo_journal
+from readlist.clock import now_iso
 from readlist.errors import StoreError
 from readlist.fsutil import check_writable, kind_of, real_path, remove_stale_temp_files, write_atomically
 from readlist.models import Entry, MalformedEntry
 from readlist.textnorm import identity
+from readlist.undo_journal import ENTRIES, Change, Journal, Record, fingerprint, journal_path
 
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 60.0
 LOCK_NOTICE_SECONDS = 1.0  # a writer that waits longer says so on stderr
-_ENTRIES = "entries"
+_ENTRIES = ENTRIES
 _META = "meta"
 _REMOVED = "removed"  # what `rm` took out, so that imports do not bring it back
 
@@ -147,6 +152,13 @@ class Store:
         self._db = TinyDB(storage=lambda: self._storage)
         self._table = self._db.table(_ENTRIES, cache_size=0)
         self._docs: dict[str, tuple[int, dict[str, Any]]] | None = None
+        # For the undo journal: each document as it was before the change not yet recorded,
+        # entries by key, and the other tables (`removed`, `meta`) whole.
+        self._before: dict[str, dict[str, Any] | None] = {}
+        self._tables_before: dict[str, dict[str, Any]] = {}
+        self._records: list[Record] = []
+        self._journal: Journal | None = None
+        self._journal_changed = False
 
     # -- reading -------------------------------------------------------------------------
     def _index(self) -> dict[str, tuple[int, dict[str, Any]]]:
@@ -198,6 +210,7 @@ class Store:
         index = self._index()
         latest = {e.key: e for e in entries}  # the last version of a key wins
         replaced = [key for key in latest if key in index]
+        self._remember_entries(index, latest)
         # Each entry is dropped once it is a document, and TinyDB copies the documents it
         # inserts one by one: at no time do two full copies of a large import exist.
         if replaced:
@@ -217,6 +230,8 @@ class Store:
         self._require_writable()
         index = self._index()
         gone = [Entry.from_dict(index[k][1]) for k in keys]
+        self._remember_entries(index, keys)
+        self._remember_table(_REMOVED)
         self._table.remove(doc_ids=[index[k][0] for k in keys])
         self._db.table(_REMOVED, cache_size=0).insert_multiple(
             {"key": e.key, "identity": identity(*e.match_identity_fields()), "arxiv": e.arxiv, "at": now} for e in gone
@@ -227,6 +242,7 @@ class Store:
         """Remove entries that live on under another key (`rekey`): not "removed papers"."""
         self._require_writable()
         index = self._index()
+        self._remember_entries(index, keys)
         self._table.remove(doc_ids=[index[k][0] for k in keys])
         self._docs = None
 
@@ -242,6 +258,7 @@ class Store:
     def remember_import(self, new_keys: list[str], at: str) -> None:
         """Note what an import added, for `list --new`; the store's metadata, not an entry."""
         self._require_writable()
+        self._remember_table(_META)
         self._db.table(_META, cache_size=0).update({"last_import": {"at": at, "new": list(new_keys)}}, doc_ids=[1])
 
     def removed_papers(self) -> tuple[set[str], set[str]]:
@@ -249,23 +266,127 @@ class Store:
         docs = self._storage.read().get(_REMOVED, {}).values()
         return {d["identity"] for d in docs}, {d["arxiv"] for d in docs if d.get("arxiv")}
 
+    def removed_paper(self, paper_identity: str, arxiv: str | None) -> dict[str, Any] | None:
+        """The latest record of `rm` taking out this paper (by identity or arXiv id), if any."""
+        rows = [
+            row
+            for row in self._storage.read().get(_REMOVED, {}).values()
+            if row["identity"] == paper_identity or (arxiv is not None and row.get("arxiv") == arxiv)
+        ]
+        return max(rows, key=lambda row: str(row.get("at", "")), default=None)
+
     def forget_removed(self, paper_identity: str, arxiv: str | None) -> None:
         """A paper added again by hand is wanted after all."""
         removed = self._db.table(_REMOVED, cache_size=0)
         if self._storage.read().get(_REMOVED):
+            self._remember_table(_REMOVED)
             removed.remove(lambda d: d["identity"] == paper_identity or (arxiv is not None and d.get("arxiv") == arxiv))
 
     def commit(self) -> None:
-        """Write the store back, atomically, when this command changed it."""
-        if not self._storage.changed:
+        """Write the store back, atomically, when this command changed it; its undo journal
+        first, with what the command changed."""
+        if not self._storage.changed and not self._journal_changed:
             return
         self._require_writable()
+        self.checkpoint(invocation.command_line())
+        if self._journal_changed:  # undo took records out: the journal is rewritten
+            journal = self.journal()
+            journal.records += self._records
+            journal.save()
+        elif self._records:
+            undo_journal.append(journal_path(real_path(self.path)), self._records)
+        self._records, self._journal_changed = [], False
+        if not self._storage.changed:
+            return
         payload = orjson.dumps(self._storage.data)
         try:
             write_atomically(self.path, payload)
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot write the store ({exc.strerror}); it was left unchanged") from exc
         self._storage.changed = False
+
+    # -- the undo journal ----------------------------------------------------------------
+    def journal(self) -> Journal:
+        """The store's undo journal (`undo_journal`), read once."""
+        if self._journal is None:
+            self._journal = Journal.load(journal_path(real_path(self.path)))
+        return self._journal
+
+    def forget_records(self, records: Iterable[Record]) -> None:
+        """Take records out of the journal (`undo` replaces them by their inverse)."""
+        gone = {id(r) for r in records}
+        journal = self.journal()
+        journal.records = [r for r in journal.records if id(r) not in gone]
+        self._journal_changed = True
+
+    def document(self, table: str, doc_id: str) -> dict[str, Any] | None:
+        """A stored document as it is now: an entry by key, another table's by document id."""
+        if table == _ENTRIES:
+            found = self._index().get(doc_id)
+            return found[1] if found else None
+        doc = self._storage.read().get(table, {}).get(doc_id)
+        return doc if isinstance(doc, dict) else None
+
+    def restore(self, changes: list[Change]) -> None:
+        """Put each changed document back as it was before (`undo`), recorded like any change."""
+        self._require_writable()
+        data = self._storage.read()
+        index = self._index()
+        entries = {c.id: c.before for c in changes if c.table == _ENTRIES}
+        self._remember_entries(index, entries)
+        stored = data.setdefault(_ENTRIES, {})
+        next_id = max(map(int, stored), default=0) + 1
+        for key, before in entries.items():
+            if before is not None:
+                doc_id = index[key][0] if key in index else next_id
+                next_id = max(next_id, doc_id + 1)
+                stored[str(doc_id)] = dict(before)
+            elif key in index:
+                del stored[str(index[key][0])]
+        for change in (c for c in changes if c.table != _ENTRIES):
+            self._remember_table(change.table)
+            table = data.setdefault(change.table, {})
+            moved_since = fingerprint(table.get(change.id)) not in (change.after, fingerprint(change.before))
+            if change.before is None:
+                if not moved_since:
+                    table.pop(change.id, None)
+            elif moved_since and change.table == _REMOVED:  # its id went to another paper since
+                table[str(max(map(int, table)) + 1)] = dict(change.before)
+            else:
+                table[change.id] = dict(change.before)
+        self._storage.write(data)
+        self._db = TinyDB(storage=lambda: self._storage)  # TinyDB caches the next document ids
+        self._table = self._db.table(_ENTRIES, cache_size=0)
+        self._docs = None
+
+    def checkpoint(self, command: str, undone: bool = False) -> None:
+        """Close the journal record of the changes made since the last one (none: no record)."""
+        changes = []
+        for key, before in self._before.items():
+            found = self._index().get(key)
+            after = fingerprint(found[1] if found else None)
+            if after != fingerprint(before):
+                changes.append(Change(_ENTRIES, key, before, after))
+        for name, snapshot in self._tables_before.items():
+            now = self._storage.read().get(name, {})
+            for doc_id in dict.fromkeys([*snapshot, *now]):
+                before, after = snapshot.get(doc_id), fingerprint(now.get(doc_id))
+                if after != fingerprint(before):
+                    changes.append(Change(name, doc_id, before, after))
+        self._before, self._tables_before = {}, {}
+        if changes:
+            self._records.append(Record(now_iso(), command, changes, undone))
+
+    def _remember_entries(self, index: Mapping[str, tuple[int, dict[str, Any]]], keys: Iterable[str]) -> None:
+        """Keep the first before-image of each entry a change touches (a copy: updates are in place)."""
+        for key in keys:
+            if key not in self._before:
+                found = index.get(key)
+                self._before[key] = orjson.loads(orjson.dumps(found[1])) if found else None
+
+    def _remember_table(self, name: str) -> None:
+        if name not in self._tables_before:
+            self._tables_before[name] = orjson.loads(orjson.dumps(self._storage.read().get(name, {})))
 
     def _require_writable(self) -> None:
         if not self.writable:

@@ -28,6 +28,7 @@ LOOSE_MODULES = {
     "readlist.names": "bib",
     "readlist.search": "search",
     "readlist.store": "store",
+    "readlist.undo_journal": "store",
     "readlist": "base",
     "readlist.models": "base",
     "readlist.arxiv": "base",
@@ -38,6 +39,7 @@ LOOSE_MODULES = {
     "readlist.fsutil": "base",
     "readlist.config": "config",
     "readlist.tomltext": "base",
+    "readlist.invocation": "base",
 }
 PACKAGES = {"cli", "services", "output", "readers", "bib"}
 

@@ -62,11 +62,29 @@ def test_add_completes_a_paper_already_imported_without_duplicating_it(cli, fake
     assert "Already in the list as souza2024tiny." in again.stderr
 
 
-def test_add_brings_back_a_removed_paper(cli, fake: FakeArxiv) -> None:
+def test_add_brings_back_a_removed_paper_with_its_notes(cli, fake: FakeArxiv) -> None:
     cli("add", "2405.04321")
+    cli("note", "souza2024tiny", "read section 3")
+    cli("status", "souza2024tiny", "reading")
     cli("rm", "souza2024tiny", "--yes")
 
     assert cli("add", "2405.04321").stdout.strip() == "souza2024tiny"
+    entry = cli.json("show", "souza2024tiny")
+    assert [n["text"] for n in entry["notes"]] == ["read section 3"] and entry["status"] == "reading"
+
+
+def test_refresh_is_undone(cli, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("add", "2405.04321")
+    before = cli.json("show", "souza2024tiny")
+    published = (*PAPERS["2405.04321"][:3], "Camera ready", *PAPERS["2405.04321"][4:])
+    monkeypatch.setitem(PAPERS, "2405.04321", published)
+    cli("refresh", "souza2024tiny", "--no-cache")
+    assert cli.json("show", "souza2024tiny")["comment"] == "Camera ready"
+
+    undone = cli("undo")
+
+    assert "readlist refresh souza2024tiny --no-cache" in undone.stderr
+    assert cli.json("show", "souza2024tiny") == before
 
 
 @pytest.mark.parametrize(

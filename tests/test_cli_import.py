@@ -180,6 +180,39 @@ def test_hand_edits_survive_a_newer_import(cli, write_digest) -> None:
     assert [n["text"] for n in entry["notes"]] == ["keep me"]
 
 
+def test_a_scholar_bib_never_turns_a_hand_set_venue_into_another_entry_type(cli, tmp_path: Path) -> None:
+    key = cli("add", "--title", "Learning Sparse Routers", "--author", "Ana Souza", "--year", "2023").stdout.strip()
+    cli("edit", key, "--venue", "ICLR")
+    scholar = tmp_path / "scholar.bib"
+    scholar.write_text(
+        "@article{souza2023learning,\n  title={Learning Sparse Routers},\n  author={Souza, Ana and Chen, Bo},\n"
+        "  journal={arXiv preprint arXiv:2301.00001},\n  year={2023}\n}\n",
+        encoding="utf-8",
+    )
+
+    cli("import", str(scholar))
+
+    exported = cli("export").stdout
+    assert exported.startswith(f"@inproceedings{{{key},") and "(ICLR)},\n" in exported
+    assert "journal" not in exported and cli.json("show", key)["venue"] == "ICLR"
+
+
+def test_a_venue_set_by_hand_after_a_scholar_import_decides_the_entry_type(cli, tmp_path: Path) -> None:
+    scholar = tmp_path / "scholar.bib"
+    scholar.write_text(
+        "@article{souza2023learning,\n  title={Learning Sparse Routers},\n  author={Souza, Ana},\n"
+        "  journal={arXiv preprint arXiv:2301.00001},\n  year={2023}\n}\n",
+        encoding="utf-8",
+    )
+    cli("import", str(scholar))
+    cli("edit", "souza2023learning", "--venue", "ICLR")
+
+    exported = cli("export").stdout
+
+    assert exported.startswith("@inproceedings{souza2023learning,") and "(ICLR)},\n" in exported
+    assert "journal" not in exported
+
+
 def test_titles_are_stored_as_written(cli, write_digest) -> None:
     title = "SA$^2$VP: Spatially   Aligned-and-Adapted Visual Prompt"
     cli("import", str(write_digest("a.txt", "T", "2023-12-16", [(title, "Wenjie Pei", "x", "Accepted by AAAI 2024")])))

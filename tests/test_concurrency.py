@@ -60,3 +60,13 @@ def test_parallel_imports_and_tags_lose_nothing(tmp_path: Path, db_path: Path) -
     shared = next(e for e in entries if e["key"] == "lee2024shared")
     assert sorted(shared["tags"]) == [f"t{n}" for n in range(6)]
     assert sorted(n["text"] for n in shared["notes"]) == [f"note {n}" for n in range(3)]
+
+    # Each command's record reached the undo journal, and undoing all of them empties the list.
+    def readlist(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "readlist", "--db", str(db_path), *args], capture_output=True, text=True, check=True
+        )
+
+    assert len(json.loads(readlist("undo", "--list", "--json").stdout)["done"]) == len(commands) + 1
+    readlist("undo", str(len(commands) + 1))
+    assert json.loads(readlist("list", "--json").stdout) == []

@@ -118,7 +118,7 @@ def test_edit_and_rm(db: Path) -> None:
         browse.show(db, "darcet2023vision")
 
 
-def test_rm_says_what_it_deletes_for_good_before_it_does(db: Path) -> None:
+def test_rm_says_what_it_takes_away_and_that_undo_brings_it_back(db: Path) -> None:
     curate.note(db, "darcet2023vision", "a note")
     curate.note(db, "darcet2023vision", "another")
     curate.status(db, ["darcet2023vision"], "read")
@@ -128,8 +128,8 @@ def test_rm_says_what_it_deletes_for_good_before_it_does(db: Path) -> None:
     curate.rm(db, ["darcet2023vision"], asked.append)
 
     assert asked == [
-        "Remove 1 entry: darcet2023vision? This deletes 2 notes, the reading status of 1 entry, "
-        "the tags of 1 entry for good."
+        "Remove 1 entry: darcet2023vision? With it go 2 notes, 1 status and edit history line, 1 tag, "
+        "3 hand-edited fields and the reading status of 1 entry. `readlist undo` brings it back."
     ]
 
 

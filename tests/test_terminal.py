@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
 import select
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -21,7 +23,13 @@ def run_in_terminal(args: list[str], answers: list[str], db: Path, timeout: floa
     leader, follower = pty.openpty()
     env = {**os.environ, "READLIST_DB": str(db), "COLUMNS": "100", "TERM": "xterm"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "readlist", *args], stdin=follower, stdout=follower, stderr=follower, env=env
+        [sys.executable, "-m", "readlist", *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        start_new_session=True,
+        preexec_fn=_own_terminal,
     )
     os.close(follower)
     output = b""
@@ -44,6 +52,12 @@ def run_in_terminal(args: list[str], answers: list[str], db: Path, timeout: floa
     proc.wait(timeout=5)
     os.close(leader)
     return proc.returncode, output.decode("utf-8", "replace")
+
+
+def _own_terminal() -> None:
+    """Make the pseudo-terminal the process's controlling terminal, as a shell does: then
+    Ctrl-C typed into it interrupts the process."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
 def stored(db: Path) -> list[dict]:
@@ -71,6 +85,23 @@ def test_add_asks_a_mistyped_year_again_and_keeps_the_other_answers(db_path: Pat
     assert "'twenty16' is not a year" in screen
     [entry] = stored(db_path)
     assert (entry["title"], entry["year"], entry["venue"]) == ("Deep Residual Learning", 2016, "CVPR")
+
+
+def test_add_asks_a_mistyped_arxiv_id_again_and_takes_empty_authors(db_path: Path) -> None:
+    code, screen = run_in_terminal(
+        ["add"], ["Deep Residual Learning", "", "", "", "15l2.03385", "1512.03385", ""], db_path
+    )
+    assert code == 0, screen
+    assert "'15l2.03385' is not an arXiv id" in screen
+    [entry] = stored(db_path)
+    assert (entry["title"], entry["arxiv"], entry["authors"]) == ("Deep Residual Learning", "1512.03385", [])
+
+
+def test_ctrl_c_at_a_prompt_is_cancelled_exit_6_and_nothing_is_added(db_path: Path) -> None:
+    code, screen = run_in_terminal(["add"], ["Deep Residual Learning", "\x03"], db_path)
+    assert code == 6, screen
+    assert "Cancelled." in screen
+    assert not db_path.exists() or stored(db_path) == []
 
 
 def test_end_of_input_at_a_prompt_is_cancelled_exit_6_and_nothing_is_added(db_path: Path) -> None:

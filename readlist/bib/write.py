@@ -192,12 +192,15 @@ def _bibtex_entry(entry: Entry, profile: Profile, keep_comments: bool) -> tuple[
 
 
 def _type_and_venue(entry: Entry) -> tuple[str, str | None]:
-    """Imported entries keep their type and venue wording, and a type set with `edit` is kept
-    whatever the venue (which goes to `journal` or `booktitle` when the type has one); others
-    follow `entry_venue`."""
+    """Imported entries keep their type and venue wording; a type set with `edit` is kept
+    whatever the venue (which goes to `journal` or `booktitle` when the type has one). Others
+    follow `entry_venue`, and so does a venue set by hand on an imported article or paper: its
+    wording names its kind (`ICLR` is proceedings), not the type an import gave (a book stays a book)."""
     imported = entry.extra.get("ENTRYTYPE", "").lower()
     if imported:
         imported = _TYPE_ALIASES.get(imported, imported if imported in BIBTEX_TYPES else "misc")
+    if "venue" in entry.edited and "type" not in entry.edited and imported in (ARTICLE, INPROCEEDINGS, "misc"):
+        imported = ""
     venue_text = (entry.venue or "").strip()
     has_venue_field = imported == ARTICLE or imported in _BOOKTITLE_TYPES
     if imported and (not venue_text or "type" in entry.edited):

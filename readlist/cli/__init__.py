@@ -45,6 +45,12 @@ def _short_lived() -> Iterator[None]:
 
 
 class _ReadlistGroup(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from readlist.invocation import set_command_line
+
+        set_command_line(list(args))  # what the undo journal says this command was
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             with _short_lived():
@@ -118,6 +124,7 @@ app.command()(curate.refresh)
 app.command()(curate.edit)
 app.command()(curate.rekey)
 app.command()(curate.rm)
+app.command()(curate.undo)
 app.command()(exchange.export)
 app.command()(exchange.cite)
 app.command()(settings.config)

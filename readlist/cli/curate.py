@@ -207,10 +207,11 @@ def add(
 
     if title is None and sys.stdin.isatty():
         title = typer.prompt("Title")
-        author = [typer.prompt("Authors (comma-separated)", default="", show_default=False)]
+        authors = typer.prompt("Authors (comma-separated)", default="", show_default=False).strip()
+        author = [authors] if authors else None
         year = _ask_year()
         venue = typer.prompt("Venue", default="", show_default=False) or None
-        arxiv = typer.prompt("arXiv id", default="", show_default=False) or None
+        arxiv = _ask_arxiv_id()
         url = typer.prompt("URL", default="", show_default=False) or None
     fields = fields_from(title, author, year, venue, abstract, url, arxiv)
     emit(curate.add(db(ctx), fields, tag or [], priority=priority, force=force), output_format(as_json))
@@ -282,6 +283,28 @@ def rm(
     emit(curate.rm(db(ctx), keys_from(keys), confirmer(yes)), output_format(as_json))
 
 
+def undo(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Argument(metavar="[N]", help="How many commands to undo (or redo), newest first.")] = 1,
+    redo: Annotated[bool, typer.Option("--redo", help="Do again what the last undo undid.")] = False,
+    list_: Annotated[
+        bool, typer.Option("--list", "-l", help="Show the commands that can be undone and redone.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Undo the last change(s) of any command: import, add, tag, note, status, edit, rm ...
+
+    --redo does an undone command again. Example: readlist undo --list
+    """
+    from readlist.output.emit import emit
+    from readlist.services import undo as undo_use_cases
+
+    if list_:
+        emit(undo_use_cases.history(db(ctx)), output_format(as_json))
+        return
+    emit(undo_use_cases.undo(db(ctx), count, redo=redo), output_format(as_json))
+
+
 def refresh(
     ctx: typer.Context,
     keys: Annotated[
@@ -336,3 +359,17 @@ def _ask_year() -> Optional[int]:
         if text.isdigit() and 1000 <= int(text) <= 2999:
             return int(text)
         typer.echo(f"{text!r} is not a year (like 2021); try again, or leave it empty.", err=True)
+
+
+def _ask_arxiv_id() -> Optional[str]:
+    """The arXiv id, asked again until it is one or left empty."""
+    from readlist.services.library import parse_arxiv_id
+
+    while True:
+        text = typer.prompt("arXiv id", default="", show_default=False).strip()
+        if not text:
+            return None
+        try:
+            return parse_arxiv_id(text)
+        except InvalidInput as exc:
+            typer.echo(f"{exc.message}; try again, or leave it empty.", err=True)

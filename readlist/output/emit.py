@@ -16,6 +16,7 @@ from readlist.models import (
     Added,
     Changed,
     Citation,
+    CommandChanges,
     ConfigShown,
     Entry,
     EntryList,
@@ -32,6 +33,8 @@ from readlist.models import (
     Shown,
     Stats,
     TagCounts,
+    UndoHistory,
+    Undone,
 )
 from readlist.output.text import plural, printable
 
@@ -68,7 +71,13 @@ def emit(result: Result, fmt: Format = "human") -> None:
 
 def _human(result: Result) -> None:
     if isinstance(result, Added):
-        _stdout(f"{result.entry.key}\n")
+        _added(result)
+        return
+    if isinstance(result, UndoHistory):
+        _undo_history(result)
+        return
+    if isinstance(result, Undone):
+        _undone(result)
         return
     if isinstance(result, Exported):  # the text is the data, whatever the messages say
         _exported(result)
@@ -124,7 +133,7 @@ def _human(result: Result) -> None:
         for entry in result.entries:
             render.message(_CHANGED_LINE[result.action](entry))
         if result.action == "rm":
-            render.message("Imports will skip them from now on; `readlist add` brings a paper back.")
+            render.message("Imports will skip them from now on; `readlist undo` brings them back as they were.")
     elif isinstance(result, Noted):
         render.message(f"Noted on {result.key} (note {result.number}).")
     elif isinstance(result, NoteDeleted):
@@ -133,6 +142,62 @@ def _human(result: Result) -> None:
         render.import_summary(result)
     elif isinstance(result, Refreshed):
         _refreshed(result)
+
+
+def _added(result: Added) -> None:
+    """The new key on stdout; on stderr, whether it is a removed paper back, and how whole."""
+    _stdout(f"{result.entry.key}\n")
+    if result.removed_at is None:
+        return
+    from readlist.output import render
+
+    entry, when = result.entry, result.removed_at[:10]
+    if result.restored:
+        kept = [plural(len(entry.notes), "note", "notes"), f"status {entry.status}"]
+        kept += [f"tags {', '.join(entry.tags)}"] if entry.tags else []
+        render.message(f"{entry.key} was removed on {when}; it is back as it was then ({', '.join(kept)}).")
+        if result.kept:
+            render.message(
+                f"It kept its own {', '.join(result.kept)} rather than what you typed; "
+                f"`readlist edit {entry.key}` changes them."
+            )
+    else:
+        render.message(
+            f"{entry.key} was removed on {when}; the undo journal no longer holds it, "
+            "so it is back with only what you typed."
+        )
+
+
+def _command_lines(commands: list[CommandChanges], numbered: bool) -> str:
+    """One line per command (numbered: `undo N` undoes the first N), then what it changed."""
+    lines = []
+    for number, command in enumerate(commands, 1):
+        head = f"{number:>3}  " if numbered else "  "
+        lines.append(f"{head}{command.at[:16].replace('T', ' ')}  {printable(command.command)}")
+        for verb, keys in (("added", command.added), ("changed", command.changed), ("removed", command.removed)):
+            if keys:
+                shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+                lines.append(f"{' ' * len(head)}  {verb} {plural(len(keys), 'entry', 'entries')}: {printable(shown)}")
+        if not (command.added or command.changed or command.removed):
+            lines.append(f"{' ' * len(head)}  changed the list's records of removed papers or imports")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _undo_history(result: UndoHistory) -> None:
+    if not result.done and not result.undone:
+        sys.stderr.write("Nothing to undo: no command has changed this list since its undo journal began.\n")
+        return
+    if result.done:
+        _stdout("Can be undone (`readlist undo N` undoes the first N):\n" + _command_lines(result.done, True))
+    if result.undone:
+        _stdout("Undone, can be redone (`readlist undo --redo N`):\n" + _command_lines(result.undone, True))
+
+
+def _undone(result: Undone) -> None:
+    done = "Redid" if result.redo else "Undid"
+    sys.stderr.write("".join(f"{done}:\n" + _command_lines([c], False) for c in result.commands))
+    again = "`readlist undo` undoes it again." if result.redo else "`readlist undo --redo` does it again."
+    sys.stderr.write(f"{again}\n")
 
 
 def _fetched(result: Fetched) -> None:

@@ -16,6 +16,7 @@ from readlist.bib.venues import publication_year
 from readlist.models import (
     Added,
     Changed,
+    CommandChanges,
     ConfigShown,
     Entry,
     EntryList,
@@ -30,6 +31,8 @@ from readlist.models import (
     Shown,
     Stats,
     TagCounts,
+    UndoHistory,
+    Undone,
 )
 from readlist.output.text import escape_json_controls, printable
 
@@ -180,6 +183,18 @@ def journal_to_markdown(lines: list[JournalLine]) -> str:
     return "\n".join(chunks).rstrip("\n") + "\n" if chunks else ""
 
 
+def command_json(command: CommandChanges) -> dict[str, Any]:
+    """A command of the undo journal: when, what was typed, the keys it added, changed, removed."""
+    return {
+        "at": command.at,
+        "command": command.command,
+        "added": command.added,
+        "changed": command.changed,
+        "removed": command.removed,
+        "undone": command.undone,
+    }
+
+
 def journal_json(lines: list[JournalLine]) -> list[dict[str, str]]:
     return [
         {"at": line.at.isoformat(), "key": line.key, "title": line.title, "kind": line.kind, "text": line.text}
@@ -221,6 +236,10 @@ def json_of(result: Result) -> Any:
             "known": [entry_json(e) for e in result.known],
             "missing": result.missing,
         }
+    if isinstance(result, UndoHistory):
+        return {"done": [command_json(c) for c in result.done], "undone": [command_json(c) for c in result.undone]}
+    if isinstance(result, Undone):
+        return {"redo": result.redo, "commands": [command_json(c) for c in result.commands]}
     if isinstance(result, Refreshed):
         return {
             "dry_run": result.dry_run,

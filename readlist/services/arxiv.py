@@ -49,7 +49,7 @@ def add_from_arxiv(
     listings = [(ARXIV_SOURCE, _as_listing(item)) for item in lookup.found.values()]
     with writing(db) as store:
         for item in lookup.found.values():
-            store.forget_removed(_identity(item), item.arxiv)
+            library.bring_back(store, _identity(item), item.arxiv)  # whole, notes and all
         report = merge_listings(store, listings, now_iso(), [library.normalise_tag(t) for t in tags])
         entries = {e.key: e for e in store.entries()}
         if priority is not None:

@@ -52,7 +52,8 @@ def status(db: Path | None, keys: list[str], state: str | None, priority: int | 
 
 def add(db: Path | None, fields: Fields, tags: list[str], priority: int | None = None, force: bool = False) -> Added:
     with writing(db) as store:
-        return Added(library.add_entry(store, fields, tags, now_iso(), priority=priority, force=force))
+        entry, removed_at, kept = library.add_entry(store, fields, tags, now_iso(), priority=priority, force=force)
+    return Added(entry, removed_at, restored=kept is not None, kept=kept or [])
 
 
 def edit(db: Path | None, key: str, fields: Fields) -> Changed:
@@ -115,11 +116,18 @@ def rekey(db: Path | None, old: str, new: str) -> Changed:
 
 
 def _what_goes(entries: list[Entry]) -> str:
-    """What removing loses for good: notes, reading status and tags; said before it happens."""
-    notes = sum(len(e.notes) for e in entries)
-    read = sum(e.status != "unread" for e in entries)
-    tagged = sum(bool(e.tags) for e in entries)
-    lost = [plural(notes, "note", "notes")] if notes else []
-    lost += [f"the reading status of {plural(read, 'entry', 'entries')}"] if read else []
-    lost += [f"the tags of {plural(tagged, 'entry', 'entries')}"] if tagged else []
-    return f" This deletes {', '.join(lost)} for good." if lost else ""
+    """What removing takes away, said before it happens: notes, status history, tags, hand
+    edits, sightings; and that `undo` brings it all back."""
+    counts = [
+        (sum(len(e.notes) for e in entries), "note", "notes"),
+        (sum(len(e.log) for e in entries), "status and edit history line", "status and edit history lines"),
+        (sum(len(e.tags) for e in entries), "tag", "tags"),
+        (sum(len(e.edited) for e in entries), "hand-edited field", "hand-edited fields"),
+        (sum(len(e.sightings) for e in entries), "digest sighting", "digest sightings"),
+    ]
+    lost = [plural(count, one, many) for count, one, many in counts if count]
+    read = [e for e in entries if e.status != "unread"]
+    lost += [f"the reading status of {plural(len(read), 'entry', 'entries')}"] if read else []
+    it = "it" if len(entries) == 1 else "them"
+    listed = ", ".join(lost[:-1]) + f" and {lost[-1]}" if len(lost) > 1 else "".join(lost)
+    return (f" With {it} go {listed}." if lost else "") + f" `readlist undo` brings {it} back."

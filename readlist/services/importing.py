@@ -317,11 +317,16 @@ class _Merger:
             if not any(s.same_source(sighting) for s in entry.sightings):
                 entry.sightings.append(sighting)
                 filled = True
+        # The entry type goes with the venue: a venue the entry has (set by hand, or from a
+        # digest) keeps the kind it names, whatever type the file gives.
+        keeps_venue = bool(entry.venue) or "venue" in entry.edited
         for name in ("year", "venue", "url", "arxiv", "primary_class", "abstract", "comment"):
             if not getattr(entry, name) and getattr(incoming, name) and name not in entry.edited:
                 setattr(entry, name, getattr(incoming, name))
                 filled = True
         for name, value in incoming.extra.items():
+            if name == "ENTRYTYPE" and keeps_venue:
+                continue
             if name not in entry.extra and not _set_by_hand(entry, name):
                 entry.extra[name] = value
                 filled = True

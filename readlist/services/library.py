@@ -18,6 +18,7 @@ from readlist.models import EDITABLE_FIELDS, EXTRA_EDITABLE, STATUSES, Entry, Ev
 from readlist.names import split_author_line
 from readlist.readers.base import strip_controls
 from readlist.store import Store
+from readlist.undo_journal import ENTRIES
 
 _SORTABLE = re.compile(r"[^\w\s]|\\[a-z]+")
 
@@ -379,7 +380,12 @@ def find_duplicate(entries: list[Entry], title: str, authors: list[str], arxiv: 
 
 def add_entry(
     store: Store, fields: Fields, tags: list[str], now: str, priority: int | None = None, force: bool = False
-) -> Entry:
+) -> tuple[Entry, str | None, list[str] | None]:
+    """A new entry; or, for a paper `rm` took out, the entry back as it was (when the undo
+    journal still holds it), the typed fields filling only what it lacked.
+
+    Returns the entry, when the paper was removed (None: it was not), and for an entry that
+    came back whole the typed fields it kept its own value of (None: it is new)."""
     from readlist.bib.keys import KeyAllocator, assign_key
 
     if fields.title is None:
@@ -391,6 +397,20 @@ def add_entry(
     duplicate = find_duplicate(existing, given["title"], given.get("authors") or [], given.get("arxiv"))
     if duplicate is not None and not force:
         raise InvalidInput(f"already in the reading list as {duplicate.key} (use --force to add it again)")
+    removed_at, restored = bring_back(
+        store, textnorm.identity(given["title"], given.get("authors") or []), given.get("arxiv")
+    )
+    if restored is not None:  # what it had wins; what it lacked, the typed fields fill as hand edits
+        present = _by_key(restored.tags)
+        restored.tags.extend(tag for key, tag in _by_key(wanted_tags).items() if key not in present)
+        restored.priority = priority if priority is not None else restored.priority
+        missing = {name: value for name, value in given.items() if not field_value(restored, name)}
+        _apply_edits(restored, missing, now)
+        store.save([restored])
+        differing = [
+            name for name, value in given.items() if name not in missing and field_value(restored, name) != value
+        ]
+        return restored, removed_at, differing
     entry = Entry(key="", title=given["title"], added=now, priority=priority)
     for name, value in given.items():
         _set_field(entry, name, value)
@@ -401,7 +421,35 @@ def add_entry(
     entry.key = assign_key(entry, KeyAllocator(e.key for e in existing))
     store.save([entry])
     store.forget_removed(textnorm.identity(entry.title, entry.authors), entry.arxiv)
-    return entry
+    return entry, removed_at, None
+
+
+def bring_back(store: Store, paper_identity: str, arxiv: str | None) -> tuple[str | None, Entry | None]:
+    """A paper `rm` took out and that is asked for again: imports stop skipping it, and its
+    entry comes back as it was removed, notes and all, while the undo journal holds it.
+
+    Returns when it was removed (None: it was not) and the entry put back (None: not found).
+    """
+    from readlist.bib.keys import KeyAllocator, assign_key
+
+    row = store.removed_paper(paper_identity, arxiv)
+    if row is None:
+        return None, None
+    store.forget_removed(row["identity"], row.get("arxiv"))
+    removed_at = str(row.get("at") or "")
+    for record in reversed(store.journal().records):
+        for change in record.changes if not record.undone else ():
+            if change.table != ENTRIES or change.before is None or change.after is not None:
+                continue
+            entry = Entry.from_dict(change.before)
+            same_arxiv = row.get("arxiv") is not None and entry.arxiv == row.get("arxiv")
+            if same_arxiv or textnorm.identity(*entry.match_identity_fields()) == row["identity"]:
+                taken = store.keys()
+                if entry.key.casefold() in {key.casefold() for key in taken}:  # by another paper since
+                    entry.key = assign_key(entry, KeyAllocator(taken))
+                store.save([entry])
+                return removed_at, entry
+    return removed_at, None
 
 
 def edit_entry(store: Store, key: str, fields: Fields, now: str) -> Entry:
@@ -414,17 +462,23 @@ def edit_entry(store: Store, key: str, fields: Fields, now: str) -> Entry:
 def change_fields(store: Store, entry: Entry, changes: dict[str, Any], now: str) -> Entry:
     """Set fields already checked by `check_field`, as hand edits: recorded in `edited` (imports
     and `refresh` keep them) and in the entry's log. Values it already has change nothing."""
+    if _apply_edits(entry, changes, now):
+        store.save([entry])
+    return entry
+
+
+def _apply_edits(entry: Entry, changes: dict[str, Any], now: str) -> bool:
+    """Set the checked fields that differ as hand edits, logged; False if none differ."""
     changes = {name: value for name, value in changes.items() if field_value(entry, name) != value}
     if not changes:
-        return entry
+        return False
     for name, value in changes.items():
         if name in ("title", "authors") and entry.sightings and name not in entry.listed:
             entry.listed[name] = getattr(entry, name)
         _set_field(entry, name, value)
     entry.edited = list(dict.fromkeys([*entry.edited, *changes]))
     entry.log.append(Event(at=now, kind="edit", text="changed " + ", ".join(changes)))
-    store.save([entry])
-    return entry
+    return True
 
 
 def remove_entries(store: Store, keys: list[str], now: str) -> list[Entry]:

@@ -34,13 +34,19 @@ def store_choice(db: Path | None) -> tuple[Path, str]:
 @contextmanager
 def reading(db: Path | None) -> Iterator[Store]:
     """The store, for reading; one that does not exist is an error (a typo in --db), never made."""
+    path = require_store(db)
+    with open_store(path) as store:
+        yield store
+
+
+def require_store(db: Path | None) -> Path:
+    """The store's path; one that does not exist is an error (a typo in --db), never made."""
     path = store_path(db)
     if not path.exists() and not path.is_symlink():
         raise NotFound(
             f"no reading list at {path} yet (a typo in --db?); `readlist import` or `readlist add` starts one"
         )
-    with open_store(path) as store:
-        yield store
+    return path
 
 
 @contextmanager
