@@ -335,7 +335,9 @@ def search(entries: Iterable[Entry], query: Query, year_of: Callable[[Entry], in
 
 
 class _Highlighter:
-    """Finds the positive terms in an entry's title and authors (compiled once per search)."""
+    """Finds the positive terms in an entry's title and authors (compiled once per search),
+    and, for a plain word that neither shows, in the first text field the table does not show
+    (comment, notes, abstract): the renderer makes a snippet of it."""
 
     def __init__(self, terms: list[Term]) -> None:
         self.title_patterns = [_word_pattern(t.value) for t in terms if t.field in ("any", "title")]
@@ -344,11 +346,32 @@ class _Highlighter:
             for t in terms
             if t.field in ("any", "author")
         ]
+        self.word_patterns = [_word_pattern(t.value) for t in terms if t.field == "any"]
 
     def __call__(self, entry: Entry) -> dict[str, list[tuple[int, int]]]:
         title = _spans(entry.title, self.title_patterns) if self.title_patterns else []
         authors = self._author_spans(entry.authors) if self.author_patterns else []
-        return {"title": title, "authors": authors}
+        found = {"title": title, "authors": authors}
+        if self.word_patterns:
+            found.update(self._unseen(entry))
+        return found
+
+    def _unseen(self, entry: Entry) -> dict[str, list[tuple[int, int]]]:
+        """Spans of the plain words in the first hidden field that holds a word the title,
+        authors and tags do not: `{"notes": [...]}` (notes joined by line breaks), or nothing."""
+        seen = fold(_FIELD_BREAK.join([entry.title, _SEPARATOR.join(entry.authors), _SEPARATOR.join(entry.tags)]))
+        unseen = [pattern for pattern in self.word_patterns if not pattern.search(seen)]
+        if not unseen:
+            return {}
+        hidden = {
+            "comment": entry.comment or "",
+            "notes": "\n".join(note.text for note in entry.notes),
+            "abstract": entry.abstract,
+        }
+        for name, text in hidden.items():
+            if text and unseen[0].search(fold(text)):
+                return {name: _spans(text, self.word_patterns)}
+        return {}
 
     def _author_spans(self, authors: list[str]) -> list[tuple[int, int]]:
         """Spans over `", ".join(authors)`; each author is matched on its own."""
@@ -378,22 +401,25 @@ def _spans(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _fold_with_origins(text: str) -> tuple[str, list[int]]:
-    """`fold(text)` plus, for each folded character, the index of the character it came from.
+def _fold_with_origins(text: str) -> tuple[str, list[int] | None]:
+    """`fold(text)` plus, for each folded character, the index of the character it came from
+    (None when every character folds to one, as ASCII does).
 
     Folding changes lengths ("ß" -> "ss", "ﬁ" -> "fi", "é" written as e + U+0301 -> "e"), so
     folded offsets cannot be used on the original text as they are.
     """
     if text.isascii():
-        return text.lower(), list(range(len(text)))
+        return text.lower(), None
     pieces = [fold(char) for char in text]
     origins = [index for index, piece in enumerate(pieces) for _ in piece]
     return "".join(pieces), origins
 
 
-def _original_span(text: str, origins: list[int], start: int, end: int) -> tuple[int, int]:
+def _original_span(text: str, origins: list[int] | None, start: int, end: int) -> tuple[int, int]:
     """Map a folded span back, widening it to whole original characters and the combining
     marks that follow them, so a highlight never splits "é" or "ß"."""
+    if origins is None:
+        return start, end
     original_end = origins[end - 1] + 1
     while original_end < len(text) and not fold(text[original_end]):
         original_end += 1

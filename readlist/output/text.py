@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from readlist.textnorm import strip_controls
 
@@ -35,6 +36,7 @@ def byline(authors: list[str]) -> str:
     return family(authors[0]) + (" et al." if len(authors) > 1 else "")
 
 
+@lru_cache(maxsize=4096)
 def family(author: str) -> str:
     """The family name with its particles, as the list shows it (`de Vries`)."""
     from readlist.names import parse_name
