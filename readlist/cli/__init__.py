@@ -90,11 +90,21 @@ def _main(
             show_default=False,
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page long output (default: a terminal pages it with $READLIST_PAGER, $PAGER or less).",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
+    from readlist.output.emit import use_pager
+
     ctx.obj = db.expanduser() if db is not None else None  # `--db=~/x.json` is not expanded by the shell
+    use_pager(not no_pager)
 
 
 # Registration order is the order `readlist --help` lists them in.

@@ -36,6 +36,16 @@ from readlist.output.text import plural, printable
 
 Format = Literal["human", "json", "keys", "markdown"]
 
+#: Whether long output in a terminal may go through a pager (`readlist --no-pager` says no);
+#: set by the command line for each command it runs.
+_paging = {"on": True}
+
+
+def use_pager(enabled: bool) -> None:
+    """Let long output in a terminal go through a pager, or not (`--no-pager`)."""
+    _paging["on"] = enabled
+
+
 #: A table longer than this helps nobody and takes seconds to draw; scripts use --keys/--json.
 TABLE_ROWS = 100
 
@@ -93,27 +103,34 @@ def _human(result: Result) -> None:
         return
     from readlist.output import render
 
+    paged = render.paged(_paging["on"])
     if isinstance(result, EntryList):
         shown = result.entries if result.limited else result.entries[:TABLE_ROWS]
-        render.print_entries(shown, _year, highlights=result.highlights)
+        with paged:
+            render.print_entries(shown, _year, highlights=result.highlights)
         if len(shown) < len(result.entries):
             render.message(
                 f"Showing {len(shown)} of {len(result.entries)}; --limit N shows more, --keys or --json all."
             )
     elif isinstance(result, Shown):
-        render.out.print(render.entry_panel(result.entry, _year(result.entry)))
+        with paged:
+            render.out.print(render.entry_panel(result.entry, _year(result.entry)))
     elif isinstance(result, NextUp):
         if result.entry is None:
             render.message("Nothing is queued. Queue a paper with: readlist status KEY queued")
         else:
-            render.out.print(render.entry_panel(result.entry, _year(result.entry)))
+            with paged:
+                render.out.print(render.entry_panel(result.entry, _year(result.entry)))
     elif isinstance(result, TagCounts):
-        render.tags_table(result.counts)
+        with paged:
+            render.tags_table(result.counts)
     elif isinstance(result, Stats):
         groups = [("status", result.by_status), ("topic", result.by_topic), ("tag", result.by_tag)]
-        render.stats(result.total, [*groups, ("month first seen", result.by_month)])
+        with paged:
+            render.stats(result.total, [*groups, ("month first seen", result.by_month)])
     elif isinstance(result, Journal):
-        render.journal(result.lines)
+        with paged:
+            render.journal(result.lines)
     elif isinstance(result, Changed):
         for entry in result.entries:
             render.message(_CHANGED_LINE[result.action](entry))

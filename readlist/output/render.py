@@ -6,7 +6,9 @@ so `[bold]` prints literally and no control sequence reaches the terminal.
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -15,6 +17,7 @@ from itertools import groupby
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, Group, RenderableType
+from rich.pager import Pager
 from rich.panel import Panel
 from rich.segment import Segment, Segments
 from rich.style import Style
@@ -340,6 +343,69 @@ def print_entries(
         return
     # Every line is laid out to fit already: soft_wrap spares Rich cropping them again.
     out.print(entries_table(entries, year_of, highlights=highlights, width=out.width), end="", soft_wrap=True)
+
+
+def pager_command(environ: Mapping[str, str]) -> list[str] | None:
+    """The pager to use, as git chooses one: $READLIST_PAGER, else $PAGER, else `less`;
+    None when it is set empty or to `cat` (no pager)."""
+    chosen = environ.get("READLIST_PAGER", environ.get("PAGER", "less"))
+    try:
+        command = shlex.split(chosen)
+    except ValueError:  # an unbalanced quote: the name as written
+        command = [chosen]
+    return None if not command or command == ["cat"] else command
+
+
+class _LongOutputPager(Pager):
+    """Output taller than the terminal goes through the pager; shorter output is printed."""
+
+    def __init__(self, command: list[str], height: int) -> None:
+        self.command = command
+        self.height = height
+
+    def show(self, content: str) -> None:
+        if content.count("\n") < self.height or not _page(self.command, content):
+            sys.stdout.write(content)
+            sys.stdout.flush()
+
+
+def _page(command: list[str], content: str) -> bool:
+    """Run the pager on `content` and wait for it; False if it cannot be started."""
+    import signal
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # as git: quit if one screen, colours, no screen clearing
+    sys.stdout.flush()
+    try:
+        pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        return False
+    assert pager.stdin is not None
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the pager's to handle
+    try:
+        try:
+            pager.stdin.write(content.encode(out.encoding or "utf-8", "replace"))
+            pager.stdin.close()
+        except BrokenPipeError:  # the reader quit before the end
+            pass
+        pager.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return True
+
+
+@contextmanager
+def paged(enabled: bool = True) -> Iterator[None]:
+    """What is printed inside goes through a pager when it is taller than the terminal: only
+    when stdout is a terminal, `enabled` (no --no-pager) and a pager is set (see
+    `pager_command`)."""
+    command = pager_command(os.environ) if enabled and sys.stdout.isatty() else None
+    if command is None:
+        yield
+        return
+    with out.pager(_LongOutputPager(command, out.height), styles=True, links=True):
+        yield
 
 
 def entry_panel(entry: Entry, year: int | None) -> Panel:
