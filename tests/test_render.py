@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -168,7 +170,7 @@ def test_notes_and_comment_hits_say_where_and_title_hits_need_no_snippet() -> No
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width", WIDTHS)
-def test_list_and_search_in_a_terminal_show_whole_titles(tmp_path, write_digest, width: int) -> None:
+def test_list_and_search_in_a_terminal_show_whole_titles(tmp_path: Path, write_digest, width: int) -> None:
     """As a person runs it: a terminal of `width` columns (TTY_COMPATIBLE=1 stands for it)."""
     digest = write_digest(
         "a.txt",
@@ -186,3 +188,69 @@ def test_list_and_search_in_a_terminal_show_whole_titles(tmp_path, write_digest,
         assert all(cell_len(line) <= width for line in screen.splitlines()), screen
         assert columns(screen)[0]["title"].startswith(LONG_TITLE), screen
     assert "about erasure coding." in next(line for line in screen.splitlines() if "abstract: " in line)
+
+
+def run(args: list[str], db: Path, width: int = 80, **env: str) -> str:
+    """readlist as a process, its stdout a terminal of `width` columns (TTY_COMPATIBLE=1)."""
+    environ = {**os.environ, "READLIST_DB": str(db), "COLUMNS": str(width), "TTY_COMPATIBLE": "1", **env}
+    done = subprocess.run([sys.executable, "-m", "readlist", *args], env=environ, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return ANSI.sub("", done.stdout)
+
+
+@pytest.mark.slow
+def test_show_wraps_the_title_and_makes_the_abstract_latex_readable(tmp_path: Path) -> None:
+    db = tmp_path / "s.json"
+    abstract = r"We reach 95\% with \emph{sparse} tokens in $\mathcal{O}(n)$ time and $^2$ fewer FLOPs."
+    title = "Sparse Register Tokens for Efficient Dense Prediction with Vision Transformers at Scale"
+    run(["add", "--title", title, "--author", "Ann Aubert", "--year", "2024", "--abstract", abstract], db)
+    screen = run(["show", "aubert2024sparse"], db, width=40)
+    assert all(cell_len(line) <= 40 for line in screen.splitlines())
+    inside = " ".join(line.strip("│ ") for line in screen.splitlines()[1:5])
+    assert title in " ".join(inside.split())
+    flowing = " ".join(" ".join(line.strip("│ ") for line in screen.splitlines()).split())
+    assert "We reach 95% with sparse tokens in 𝒪(n) time and ² fewer FLOPs." in flowing
+    assert "\\emph" not in screen and "$" not in screen
+    shown = json.loads(run(["show", "aubert2024sparse", "--json"], db))
+    assert shown["abstract"] == abstract  # JSON keeps what was written
+
+
+NOTE = "## Why it matters\n\n- the *ablation* in section 4\n- compare with <b>raw</b> HTML and <https://x.org/a>\n"
+
+
+def test_log_markdown_keeps_a_note_markdown_and_names_the_title(cli) -> None:
+    cli("add", "--title", "Vision Transformers Need Registers", "--author", "Tim Darcet", "--year", "2023")
+    cli("note", "darcet2023vision", "-", input=NOTE)
+    cli("note", "darcet2023vision", "one line with **bold**")
+    markdown = cli("log", "--markdown").stdout
+    assert "**darcet2023vision** *Vision Transformers Need Registers* (note): one line with **bold**\n" in markdown
+    assert (
+        "**darcet2023vision** *Vision Transformers Need Registers* (note):\n\n"
+        "  ## Why it matters\n\n"
+        "  - the *ablation* in section 4\n"
+        "  - compare with &lt;b>raw&lt;/b> HTML and <https://x.org/a>\n"
+    ) in markdown
+
+
+def test_log_in_the_terminal_shows_the_title_and_the_notes_lines(cli) -> None:
+    cli("add", "--title", "Vision Transformers Need Registers", "--author", "Tim Darcet", "--year", "2023")
+    cli("note", "darcet2023vision", "-", input=NOTE)
+    cli("status", "darcet2023vision", "reading")
+    screen = cli("log").stdout
+    assert "darcet2023vision  Vision Transformers Need Registers" in screen
+    assert "note: ## Why it matters" in screen and "- the *ablation* in section 4" in screen
+    assert "status: unread -> reading" in screen
+
+
+@pytest.mark.parametrize(
+    ("latex", "readable"),
+    [
+        pytest.param(r"\emph{sparse} and \textbf{dense}", "sparse and dense", id="text_commands"),
+        pytest.param(r"95\% of $\mathcal{O}(n^2)$", "95% of 𝒪(n²)", id="math_and_escapes"),
+        pytest.param(r"Mix$^3$Former with $x^{-1}$ and $x_{10}$", "Mix³Former with x⁻¹ and x₁₀", id="scripts"),
+        pytest.param(r"$a^{bc}$ and $x_i$", "a^bc and x_i", id="scripts_without_unicode_forms"),
+        pytest.param(r"\href{https://x.org}{code}", "code (https://x.org)", id="href"),
+    ],
+)
+def test_readable_latex(latex: str, readable: str) -> None:
+    assert render.readable_latex(latex) == readable

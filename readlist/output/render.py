@@ -429,7 +429,8 @@ def entry_panel(entry: Entry, year: int | None) -> Panel:
     for sighting in sorted(entry.sightings, key=lambda s: s.recency(), reverse=True):
         facts.add_row("seen", safe(f"{sighting.date}  {sighting.topic}  ({sighting.file}:{sighting.line})"))
     facts.add_row("added", safe(entry.added))
-    parts: list[RenderableType] = [facts]
+    # The title inside the panel, where it wraps: on the border it would be cut.
+    parts: list[RenderableType] = [Text(printable(readable_latex(entry.title)), style="bold"), Text(""), facts]
     if entry.abstract:
         parts += [Text(""), safe(readable_latex(entry.abstract))]
     if entry.notes:
@@ -441,7 +442,7 @@ def entry_panel(entry: Entry, year: int | None) -> Panel:
     if entry.log:
         parts += [Text(""), Text("history", style="bold cyan")]
         parts += [Text(f"{event.at}  {event.kind}: ", style="dim") + safe(event.text) for event in entry.log]
-    return Panel(Group(*parts), title=safe(entry.title), subtitle=safe(entry.key), title_align="left")
+    return Panel(Group(*parts), title=safe(entry.key), title_align="left")
 
 
 def import_summary(report: ImportReport) -> None:
@@ -503,17 +504,25 @@ def stats(total: int, groups: list[tuple[str, list[tuple[str, int]]]]) -> None:
 
 
 def journal(lines: list[JournalLine]) -> None:
+    """The journal by day: each line's time, the entry's key and title, then the note (kept
+    as its lines) or the change."""
     if not lines:
         err.print("The journal is empty.")
         return
     for day, group in groupby(lines, key=lambda line: line.at.date()):
         out.print(Text(day.isoformat(), style="bold underline"))
+        table = Table.grid(padding=(0, 2), pad_edge=False)
+        table.add_column(style="dim", no_wrap=True)
+        table.add_column()
         for line in group:
-            row = Text(f"  {line.at:%H:%M}  ", style="dim")
-            row.append(printable(line.key), style="bold")
-            row.append(f"  [{line.kind}] ", style="cyan")
-            row.append_text(safe(line.text.replace("\n", "\n" + " " * 9)))
-            out.print(row)
+            body = Text()
+            body.append(printable(line.key), style="bold")
+            body.append("  ")
+            body.append(_one_line(line.title))
+            body.append(f"\n{line.kind}: ", style="cyan")
+            body.append(printable(line.text))
+            table.add_row(f"  {line.at:%H:%M}", body)
+        out.print(table)
         out.print()
 
 

@@ -166,17 +166,33 @@ def to_markdown(entries: list[Entry]) -> str:
 
 
 def journal_to_markdown(lines: list[JournalLine]) -> str:
-    """`readlist log --markdown`: one heading a day, one bullet a note or change."""
+    """`readlist log --markdown`: one heading a day, one bullet a note or change, naming the
+    entry by key and title. A note is Markdown and stays Markdown: its lines are kept,
+    indented under the bullet, and only raw HTML is neutralised."""
     from itertools import groupby
 
     chunks = []
     for day, group in groupby(lines, key=lambda line: line.at.date()):
         chunks.append(f"## {day.isoformat()}\n")
-        chunks += [
-            f"- {line.at:%H:%M} **{md_inline(line.key)}** ({line.kind}): {md_inline(line.text)}" for line in group
-        ]
+        for line in group:
+            head = f"- {line.at:%H:%M} **{md_inline(line.key)}** *{md_inline(line.title)}* ({line.kind}):"
+            text = md_note(line.text) if line.kind == "note" else md_inline(line.text)
+            if "\n" in text:
+                indented = "\n".join(f"  {row}" if row.strip() else "" for row in text.split("\n"))
+                chunks.append(f"{head}\n\n{indented}\n")
+            else:
+                chunks.append(f"{head} {text}")
         chunks.append("")
     return "\n".join(chunks).rstrip("\n") + "\n" if chunks else ""
+
+
+_HTML_TAG = re.compile(r"<(?!https?://[^\s<>]*>)")
+
+
+def md_note(text: str) -> str:
+    """A note as Markdown, as its author wrote it: no control characters, no raw HTML (a `<`
+    that is not an autolink becomes `&lt;`), trailing blank lines dropped."""
+    return _HTML_TAG.sub("&lt;", printable(text)).strip("\n")
 
 
 def journal_json(lines: list[JournalLine]) -> list[dict[str, str]]:
