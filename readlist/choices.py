@@ -16,6 +16,25 @@ EXPORT_FORMATS = ("bibtex", "json", "csv", "markdown")
 #: (`readlist.models.PROFILES` holds what each one means for the output).
 PROFILE_USES = {"bibtex": "ASCII, any BibTeX style", "biblatex": "UTF-8, biber"}
 
+#: The fields of `list --format`/`search --format` templates (`readlist.output.shapes` fills them).
+TEMPLATE_FIELDS = (
+    "key",
+    "title",
+    "authors",
+    "author",
+    "year",
+    "date",
+    "status",
+    "priority",
+    "tags",
+    "topics",
+    "venue",
+    "arxiv",
+    "url",
+    "abstract",
+    "added",
+)
+
 #: Priorities: 1 is the most urgent.
 MOST_URGENT, LEAST_URGENT = 1, 5
 

@@ -254,3 +254,45 @@ def test_log_in_the_terminal_shows_the_title_and_the_notes_lines(cli) -> None:
 )
 def test_readable_latex(latex: str, readable: str) -> None:
     assert render.readable_latex(latex) == readable
+
+
+def test_list_and_search_format_print_each_entry_through_a_template(cli) -> None:
+    cli(
+        "add",
+        "--title",
+        "Vision Transformers\nNeed Registers",
+        "--author",
+        "Tim Darcet, Maxime Oquab",
+        "--year",
+        "2023",
+    )
+    cli("tag", "darcet2023vision", "-t", "vit", "-t", "to-read")
+    out = cli("list", "--format", r"{key}\t{year}\t{title:.19}|{author}|{authors}|{tags}").stdout
+    assert out == "darcet2023vision\t2023\tVision Transformers|Darcet et al.|Tim Darcet, Maxime Oquab|vit, to-read\n"
+    assert cli("search", "registers", "--format", "{title}").stdout == "Vision Transformers Need Registers\n"
+
+
+def test_every_template_field_has_a_value() -> None:
+    from readlist.choices import TEMPLATE_FIELDS
+    from readlist.output.shapes import check_template, to_template
+
+    template = check_template("\t".join(f"{{{name}}}" for name in TEMPLATE_FIELDS))
+    [line] = to_template([paper("k", "T", priority=2, venue="ICLR")], template, year).splitlines()
+    assert len(line.split("\t")) == len(TEMPLATE_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        pytest.param("{autor}", "unknown field {autor} in --format; fields are key, title,", id="unknown_field"),
+        pytest.param("{key.__class__}", "unknown field {key.__class__}", id="attribute"),
+        pytest.param("{key!r}", "--format field {key} takes only a width or precision", id="conversion"),
+        pytest.param("{key", "bad --format template '{key'", id="unclosed"),
+        pytest.param("{}", "unknown field {}", id="positional"),
+    ],
+)
+def test_a_bad_template_is_a_clear_error(cli, template: str, message: str) -> None:
+    cli("add", "--title", "T", "--author", "A B")
+    result = cli("list", "--format", template, ok=False)
+    assert result.exit_code == 3 and result.stderr.startswith(f"Error: {message}"), result.stderr
+    assert len(result.stderr.splitlines()) == 1

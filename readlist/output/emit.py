@@ -59,9 +59,16 @@ _CHANGED_LINE = {
 }
 
 
-def emit(result: Result, fmt: Format = "human") -> None:
-    """Print `result` as `fmt` asks; a format a result has no form in prints its human form."""
-    if fmt == "json" and not isinstance(result, Exported | Citation | NoteDeleted):
+def emit(result: Result, fmt: Format = "human", template: str | None = None) -> None:
+    """Print `result` as `fmt` asks; a format a result has no form in prints its human form.
+
+    `template` (checked by `shapes.check_template`) prints each entry of a list through it.
+    """
+    if fmt == "human" and template is not None and isinstance(result, EntryList):
+        from readlist.output.shapes import to_template
+
+        _stdout(to_template(result.entries, template, _year))
+    elif fmt == "json" and not isinstance(result, Exported | Citation | NoteDeleted):
         from readlist.output.shapes import dumps, json_of
 
         _stdout(dumps(json_of(result)))

@@ -275,3 +275,64 @@ def to_lines(entries: list[Entry], year_of: Callable[[Entry], int | None]) -> st
         values = (cell(entry.key), "" if year is None else str(year), entry.last_date or "", entry.status)
         rows.append("\t".join([*values, cell(byline(entry.authors)), cell(entry.title)]))
     return "".join(f"{row}\n" for row in rows)
+
+
+def check_template(template: str) -> str:
+    """The template with `\\t` and `\\n` as tab and line break; InvalidInput naming the
+    problem if it is not `{field}`s from TEMPLATE_FIELDS and text (format specs such as
+    `{title:.40}` allowed, attribute or index access not)."""
+    import string
+
+    from readlist.choices import TEMPLATE_FIELDS
+    from readlist.errors import InvalidInput
+
+    template = template.replace("\\t", "\t").replace("\\n", "\n")
+    fields = ", ".join(TEMPLATE_FIELDS)
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise InvalidInput(f"bad --format template {template!r}: {exc} (write {{{{ and }}}} for braces)") from None
+    for _text, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in TEMPLATE_FIELDS:
+            raise InvalidInput(f"unknown field {{{name}}} in --format; fields are {fields}")
+        if conversion or "{" in (spec or ""):
+            raise InvalidInput(f"--format field {{{name}}} takes only a width or precision, like {{{name}:.40}}")
+    try:
+        template.format(**dict.fromkeys(TEMPLATE_FIELDS, ""))
+    except ValueError as exc:
+        raise InvalidInput(f"bad --format template {template!r}: {exc}") from None
+    return template
+
+
+def to_template(entries: list[Entry], template: str, year_of: Callable[[Entry], int | None]) -> str:
+    """Each entry through a checked template (`check_template`), one a line; every field on
+    one line, without control characters."""
+    from readlist.output.text import byline
+
+    def cell(text: str) -> str:
+        return " ".join(printable(text).split())
+
+    rows = []  # the fields are readlist.choices.TEMPLATE_FIELDS (a test pins that)
+    for entry in entries:
+        year = year_of(entry)
+        values = {
+            "key": entry.key,
+            "title": entry.title,
+            "authors": ", ".join(entry.authors),
+            "author": byline(entry.authors),
+            "year": "" if year is None else str(year),
+            "date": entry.last_date or "",
+            "status": entry.status,
+            "priority": str(entry.priority or ""),
+            "tags": ", ".join(entry.tags),
+            "topics": ", ".join(entry.topics),
+            "venue": entry.venue or "",
+            "arxiv": entry.arxiv or "",
+            "url": entry.url or "",
+            "abstract": entry.abstract,
+            "added": entry.added,
+        }
+        rows.append(template.format(**{name: cell(value) for name, value in values.items()}))
+    return "".join(f"{row}\n" for row in rows)
