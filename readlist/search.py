@@ -54,6 +54,7 @@ _EXAMPLES = {
 }
 _TOKEN = re.compile(r'(?P<exclude>-)?(?:(?P<prefix>\w+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]*))')
 _UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_ASCII_RUN_OR_CHAR = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 _YEARS = re.compile(r"(?P<first>\d{4})?(?P<range>\.\.)?(?P<last>\d{4})?")
 #: Join the values of a list field, and the fields, so that no word or phrase matches across
 #: two of them: neither is whitespace nor a word character.
@@ -403,15 +404,23 @@ def _spans(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, int]]:
 
 def _fold_with_origins(text: str) -> tuple[str, list[int] | None]:
     """`fold(text)` plus, for each folded character, the index of the character it came from
-    (None when every character folds to one, as ASCII does).
+    (None when every character folds to one, as in ASCII text).
 
     Folding changes lengths ("ß" -> "ss", "ﬁ" -> "fi", "é" written as e + U+0301 -> "e"), so
-    folded offsets cannot be used on the original text as they are.
+    folded offsets cannot be used on the original text as they are. ASCII runs fold at C speed;
+    only the other characters are folded one by one.
     """
-    if text.isascii():
-        return text.lower(), None
-    pieces = [fold(char) for char in text]
-    origins = [index for index, piece in enumerate(pieces) for _ in piece]
+    if is_plain(text):
+        return fold(text), None
+    pieces: list[str] = []
+    origins: list[int] = []
+    for run in _ASCII_RUN_OR_CHAR.finditer(text):
+        piece = fold(run[0])
+        pieces.append(piece)
+        if run[0].isascii():
+            origins += range(run.start(), run.end())
+        else:
+            origins += [run.start()] * len(piece)
     return "".join(pieces), origins
 
 

@@ -1,7 +1,8 @@
 """Everything readlist shows a person; the only module that imports rich.
 
 Untrusted text (titles, abstracts, notes) always goes through `safe` into `rich.text.Text`,
-so `[bold]` prints literally and no control sequence reaches the terminal.
+so `[bold]` prints literally and no control sequence reaches the terminal. Rich's tables and
+panels are imported where they are drawn: `list` prints without them.
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, Group, RenderableType
 from rich.pager import Pager
-from rich.panel import Panel
 from rich.segment import Segment, Segments
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from readlist.models import Entry, ImportReport, JournalLine
 from readlist.output.text import byline, family, printable, readable_latex
+
+if TYPE_CHECKING:
+    from rich.panel import Panel
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -188,7 +191,7 @@ def _cells(text: str) -> int:
 
 def _fit(text: str, width: int, right: bool = False, pad: bool = True) -> str:
     """`text` in `width` cells: cut with … when longer, padded (or right-aligned) when shorter."""
-    size = _cells(text)
+    size = len(text) if text.isascii() else cell_len(text)
     if size > width:
         return set_cell_size(text, width - 1) + "…" if width > 1 else "…"[:width]
     if not pad and not right:
@@ -225,6 +228,8 @@ def _wrap(text: str, width: int) -> list[tuple[int, int]]:
     at spaces, and inside a word only when the word alone is wider."""
     if _cells(text) <= width:
         return [(0, len(text))]
+    if text.isascii():  # one cell a character: cut at the last space that fits, at C speed
+        return _wrap_ascii(text, width)
     lines: list[tuple[int, int]] = []
     start = used = position = 0
     for word in text.split(" "):
@@ -240,6 +245,18 @@ def _wrap(text: str, width: int) -> list[tuple[int, int]]:
             size = _cells(word)
         used += size + (1 if used else 0)
         position += len(word) + 1
+    lines.append((start, len(text)))
+    return lines
+
+
+def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
+    lines: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > width:
+        space = text.rfind(" ", start, start + width + 1)
+        end = space if space > start else start + width  # no space: cut the word
+        lines.append((start, end))
+        start = end + 1 if space > start else end
     lines.append((start, len(text)))
     return lines
 
@@ -409,6 +426,9 @@ def paged(enabled: bool = True) -> Iterator[None]:
 
 
 def entry_panel(entry: Entry, year: int | None) -> Panel:
+    from rich.panel import Panel
+    from rich.table import Table
+
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold cyan", no_wrap=True)
     facts.add_column()
@@ -479,6 +499,8 @@ def progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def tags_table(counts: list[tuple[str, int]]) -> None:
+    from rich.table import Table
+
     if not counts:
         err.print("No tags yet.")
         return
@@ -490,6 +512,8 @@ def tags_table(counts: list[tuple[str, int]]) -> None:
 
 def stats(total: int, groups: list[tuple[str, list[tuple[str, int]]]]) -> None:
     """Each group as a table of counts with a bar, scaled to the group's largest count."""
+    from rich.table import Table
+
     out.print(Text(f"{total} entries", style="bold"))
     for title, counts in groups:
         if not counts:
@@ -506,6 +530,8 @@ def stats(total: int, groups: list[tuple[str, list[tuple[str, int]]]]) -> None:
 def journal(lines: list[JournalLine]) -> None:
     """The journal by day: each line's time, the entry's key and title, then the note (kept
     as its lines) or the change."""
+    from rich.table import Table
+
     if not lines:
         err.print("The journal is empty.")
         return
