@@ -43,6 +43,8 @@ def safe(text: str | None) -> Text:
 
 #: Spans of matched text by field, as `readlist.search` finds them.
 Marks = Mapping[str, list[tuple[int, int]]]
+#: Text and its style: what a table line is made of before it becomes Rich segments.
+Piece = tuple[str, Style | None]
 
 _BOLD = Style(bold=True)
 _DIM = Style(dim=True)
@@ -124,19 +126,19 @@ def entries_table(
 def _table_segments(
     entries: list[Entry], columns: list[_Column], highlights: Mapping[str, Marks], width: int
 ) -> Iterator[Segment]:
-    """The table's lines; unstyled text is joined into one segment, so a row costs few."""
-    header = [Segment(" ")]
+    """The table's lines as (text, style) pieces made into few segments: unstyled runs are one."""
+    header: list[Piece] = [(" ", None)]
     for number, column in enumerate(columns):
         last = number == len(columns) - 1
-        header += [Segment(_fit(column.name, column.width, column.right, pad=not last), _BOLD)]
-        header += [] if last else [Segment(_GAP)]
+        header += [(_fit(column.name, column.width, column.right, pad=not last), _BOLD)]
+        header += [] if last else [(_GAP, None)]
+    header.append(("\n " + "─" * (sum(c.width for c in columns) + len(_GAP) * (len(columns) - 1)) + "\n", None))
     yield from _joined(header)
-    yield Segment("\n " + "─" * (sum(c.width for c in columns) + len(_GAP) * (len(columns) - 1)) + "\n")
     title_at = 1 + sum(c.width + len(_GAP) for c in columns[: columns.index(_title_of(columns))])
     for row, entry in enumerate(entries):
         marks = highlights.get(entry.key) if highlights else None
-        title_lines: list[list[Segment]] = []
-        line: list[Segment] = [Segment(" ")]
+        title_lines: list[list[Piece]] = []
+        line: list[Piece] = [(" ", None)]
         for number, column in enumerate(columns):
             last = number == len(columns) - 1
             text = column.cells[row]
@@ -144,33 +146,33 @@ def _table_segments(
                 title_lines, used = _wrapped(entry.title, text, marks, column.width)
                 line += title_lines[0]
                 if not last:
-                    line.append(Segment(" " * (column.width - used)))
+                    line.append((" " * (column.width - used), None))
             elif column.name == "authors" and marks and marks.get("authors"):
-                line += _author_segments(entry, text, marks["authors"], column.width)
+                line += _author_pieces(entry, text, marks["authors"], column.width)
             else:
                 style = _STATUS.get(text) if column.name == "status" else column.style
-                line.append(Segment(_fit(text, column.width, column.right, pad=not last), style))
+                line.append((_fit(text, column.width, column.right, pad=not last), style))
             if not last:
-                line.append(Segment(_GAP))
+                line.append((_GAP, None))
         for more in title_lines[1:]:
-            line += [Segment("\n" + " " * title_at), *more]
+            line += [("\n" + " " * title_at, None), *more]
         if marks:
-            line += _snippet_segments(entry, marks, title_at, width)
-        line.append(Segment("\n"))
+            line += _snippet_pieces(entry, marks, title_at, width)
+        line.append(("\n", None))
         yield from _joined(line)
 
 
-def _joined(segments: list[Segment]) -> Iterator[Segment]:
-    """`segments` with each run of unstyled ones as one."""
+def _joined(pieces: list[Piece]) -> Iterator[Segment]:
+    """`pieces` as Rich segments, each run of unstyled ones as one."""
     plain = ""
-    for segment in segments:
-        if segment.style is None:
-            plain += segment.text
+    for text, style in pieces:
+        if style is None:
+            plain += text
             continue
         if plain:
             yield Segment(plain)
             plain = ""
-        yield segment
+        yield Segment(text, style)
     if plain:
         yield Segment(plain)
 
@@ -199,23 +201,23 @@ def _fit(text: str, width: int, right: bool = False, pad: bool = True) -> str:
     return " " * (width - size) + text if right else text + " " * (width - size)
 
 
-def _styled(text: str, spans: list[tuple[int, int]], style: Style | None = None) -> list[Segment]:
-    """`text` as segments in `style`, the `spans` in the match style."""
+def _styled(text: str, spans: list[tuple[int, int]], style: Style | None = None) -> list[Piece]:
+    """`text` as pieces in `style`, the `spans` in the match style."""
     if not spans:
-        return [Segment(text, style)]
-    segments: list[Segment] = []
+        return [(text, style)]
+    pieces: list[Piece] = []
     at = 0
     for start, end in spans:
         start, end = max(start, at), min(end, len(text))
         if start >= end:
             continue
         if start > at:
-            segments.append(Segment(text[at:start], style))
-        segments.append(Segment(text[start:end], _MATCH))
+            pieces.append((text[at:start], style))
+        pieces.append((text[start:end], _MATCH))
         at = end
     if at < len(text):
-        segments.append(Segment(text[at:], style))
-    return segments
+        pieces.append((text[at:], style))
+    return pieces
 
 
 def _clipped(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
@@ -261,7 +263,7 @@ def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
     return lines
 
 
-def _wrapped(title: str, cell: str, marks: Marks | None, width: int) -> tuple[list[list[Segment]], int]:
+def _wrapped(title: str, cell: str, marks: Marks | None, width: int) -> tuple[list[list[Piece]], int]:
     """The title cell's lines, with the search's matches marked on whichever line they fall,
     and the cells its first line takes."""
     spans: list[tuple[int, int]] = []
@@ -299,7 +301,7 @@ def _marked_line(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tup
     return line, moved
 
 
-def _author_segments(entry: Entry, cell: str, spans: list[tuple[int, int]], width: int) -> list[Segment]:
+def _author_pieces(entry: Entry, cell: str, spans: list[tuple[int, int]], width: int) -> list[Piece]:
     """The first author's cell with the matches inside the family name marked."""
     surname = family(entry.authors[0]) if entry.authors else ""
     offset = entry.authors[0].rfind(surname) if surname else -1  # where the family name starts
@@ -312,7 +314,7 @@ def _author_segments(entry: Entry, cell: str, spans: list[tuple[int, int]], widt
     return _styled(fitted, _clipped(moved, 0, len(fitted.rstrip("…"))))
 
 
-def _snippet_segments(entry: Entry, marks: Marks, indent: int, width: int) -> Iterator[Segment]:
+def _snippet_pieces(entry: Entry, marks: Marks, indent: int, width: int) -> Iterator[Piece]:
     """A dim line under a search hit found where the table does not show: the matched words
     in their context, so a person sees why the paper is listed."""
     for field in SNIPPET_FIELDS:
@@ -324,8 +326,8 @@ def _snippet_segments(entry: Entry, marks: Marks, indent: int, width: int) -> It
         room = width - indent - len(label)
         if room < 12:
             return
-        yield Segment("\n" + " " * indent)
-        yield Segment(label, _DIM)
+        yield ("\n" + " " * indent, None)
+        yield (label, _DIM)
         yield from _snippet(_field_text(entry, field), spans, room)
         return
 
@@ -336,7 +338,7 @@ def _field_text(entry: Entry, field: str) -> str:
     return (entry.comment or "") if field == "comment" else entry.abstract
 
 
-def _snippet(text: str, spans: list[tuple[int, int]], room: int) -> list[Segment]:
+def _snippet(text: str, spans: list[tuple[int, int]], room: int) -> list[Piece]:
     """About `room` cells of `text` around its first match, on one line, matches marked."""
     first = spans[0][0]
     start = 0 if first < room // 3 else text.rfind(" ", 0, first - room // 4) + 1
@@ -346,8 +348,7 @@ def _snippet(text: str, spans: list[tuple[int, int]], room: int) -> list[Segment
     end = len(set_cell_size(clean, room - len(prefix) - 1).rstrip())
     suffix = "…" if end < len(clean) or start + len(window) < len(text) else ""
     line = clean[:end]
-    segments = _styled(line, _clipped(marks, 0, end), _DIM)
-    return [Segment(prefix, _DIM), *segments, Segment(suffix, _DIM)]
+    return [(prefix, _DIM), *_styled(line, _clipped(marks, 0, end), _DIM), (suffix, _DIM)]
 
 
 def print_entries(
