@@ -87,7 +87,9 @@ class Query:
 @dataclass(slots=True)
 class Hit:
     """A matching entry; `highlights` holds spans of the original title and of the authors
-    joined with ", ", so that the renderer can mark what matched without folding again.
+    joined with ", ", so that the renderer can mark what matched without folding again, and,
+    when a plain word is in neither (nor in the tags), the spans of the words in the first of
+    comment, notes (joined by line breaks) and abstract that has it: the renderer's snippet.
 
     They are found when first asked for: a search that hits every paper draws a hundred rows
     and prints the rest as plain lines, so most hits never need them.

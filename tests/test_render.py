@@ -296,3 +296,16 @@ def test_a_bad_template_is_a_clear_error(cli, template: str, message: str) -> No
     result = cli("list", "--format", template, ok=False)
     assert result.exit_code == 3 and result.stderr.startswith(f"Error: {message}"), result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_search_gives_snippet_spans_only_for_words_the_table_does_not_show() -> None:
+    entries = [
+        paper("a", "Codecs", abstract="Ümlaut then Erasure codes and erasure again"),
+        paper("b", "Erasure Codes", abstract="erasure too"),
+        paper("c", "Codecs", tags=["erasure"], abstract="erasure"),
+        paper("d", "Codecs", comment="erasure, 9 pages", abstract="erasure"),
+    ]
+    found = {hit.entry.key: hit.highlights for hit in search(entries, parse_query("erasure"), year)}
+    assert found["a"]["abstract"] == [(12, 19), (30, 37)]  # offsets of the text as written
+    assert "abstract" not in found["b"] and "abstract" not in found["c"]
+    assert found["d"] == {"title": [], "authors": [], "comment": [(0, 7)]}
