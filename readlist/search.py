@@ -377,7 +377,11 @@ class _Highlighter:
         return {}
 
     def _author_spans(self, authors: list[str]) -> list[tuple[int, int]]:
-        """Spans over `", ".join(authors)`; each author is matched on its own."""
+        """Spans over `", ".join(authors)`; each author is matched on its own, once one look
+        at them all (folded together, split by a character no term matches) finds a match."""
+        everyone = fold(_SEPARATOR.join(authors))
+        if not any(pattern.search(everyone) for pattern in self.author_patterns):
+            return []
         found: list[tuple[int, int]] = []
         offset = 0
         for author in authors:
