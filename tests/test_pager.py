@@ -142,3 +142,13 @@ def test_never_a_pager_into_a_pipe_or_a_file(store: Path, pager_env: dict[str, s
 def test_a_pager_that_cannot_start_prints_the_output_anyway(store: Path, tmp_path: Path) -> None:
     screen = in_terminal(["--db", str(store), "list"], {"READLIST_PAGER": str(tmp_path / "no-such-pager")})
     assert "Paper Number 29" in screen
+
+
+def test_no_pager_holds_for_one_command_only(cli) -> None:
+    from readlist.output import emit
+
+    cli("add", "--title", "A Paper", "--author", "Ann Lee")
+    cli("--no-pager", "list")
+    assert emit._paging["on"] is False
+    cli("list")  # the next command in the same process pages again
+    assert emit._paging["on"] is True
