@@ -13,7 +13,7 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -68,18 +68,33 @@ _TABLE_ORDER = ("key", "date", "title", "authors", "year", "tags", "pri", "statu
 
 @dataclass(slots=True)
 class _Column:
-    """A column of the list table: its cells as plain one-line text, and how it may be fitted."""
+    """A column of the list table: its cells as plain one-line text, and how it may be fitted.
+
+    `make` gives the cells; it runs only when there is room for the column, so a column the
+    width leaves out costs nothing.
+    """
 
     name: str
-    cells: list[str]
+    make: Callable[[], list[str]]
     style: Style | None = None
     right: bool = False
     shortest: int | None = None  # may be cut with … down to this width; None: whole or not at all
     width: int = 0
+    cells: list[str] = field(default_factory=list)
 
-    def natural(self) -> int:
+    def fits_in(self, room: int) -> bool:
+        """Whether the column may be shown in `room` cells; makes its cells if so."""
+        narrowest = len(self.name) if self.shortest is None else min(self.shortest, len(self.name))
+        if room < narrowest:
+            return False
+        self.cells = self.make()
         measure = len if "".join(self.cells).isascii() else cell_len
-        return max(map(measure, self.cells), default=0)
+        filled = max(map(measure, self.cells), default=0)
+        wanted = max(filled, len(self.name))
+        if not filled or (wanted > room and (self.shortest is None or room < self.shortest)):
+            return False  # nobody filled it, or it does not fit
+        self.width = min(wanted, room)
+        return True
 
 
 def entries_table(
@@ -100,24 +115,20 @@ def entries_table(
     longest_title = max(max(map(_cells, titles), default=0), len("title"))
     title_need = min(longest_title, max(_TITLE_MIN, int(width * _TITLE_SHARE)))
     optional = [
-        _Column("key", [printable(e.key) for e in entries], _BOLD, shortest=8),
-        _Column("date", [e.last_date or "" for e in entries]),
-        _Column("authors", [_one_line(byline(e.authors)) for e in entries], shortest=10),
-        _Column("tags", [_one_line(", ".join(e.tags)) for e in entries], _TAGS, shortest=8),
-        _Column("pri", [str(e.priority or "") for e in entries], right=True),
-        _Column("status", [e.status for e in entries]),
-        _Column("year", [str(year_of(e) or "") for e in entries], right=True),
-        _Column("topic", [_one_line(", ".join(e.topics)) for e in entries], shortest=10),
+        _Column("key", lambda: [printable(e.key) for e in entries], _BOLD, shortest=8),
+        _Column("date", lambda: [e.last_date or "" for e in entries]),
+        _Column("authors", lambda: [_one_line(byline(e.authors)) for e in entries], shortest=10),
+        _Column("tags", lambda: [_one_line(", ".join(e.tags)) for e in entries], _TAGS, shortest=8),
+        _Column("pri", lambda: [str(e.priority or "") for e in entries], right=True),
+        _Column("status", lambda: [e.status for e in entries]),
+        _Column("year", lambda: [str(year_of(e) or "") for e in entries], right=True),
+        _Column("topic", lambda: [_one_line(", ".join(e.topics)) for e in entries], shortest=10),
     ]
     left = width - 1 - title_need  # one cell of margin on the left
     for column in optional:
-        filled = column.natural()
-        room = left - len(_GAP)
-        wanted = max(filled, len(column.name))
-        if filled and (wanted <= room or (column.shortest is not None and room >= column.shortest)):
-            column.width = min(wanted, room)
+        if column.fits_in(left - len(_GAP)):
             left -= column.width + len(_GAP)
-    title = _Column("title", titles, width=max(1, min(longest_title, title_need + left)))
+    title = _Column("title", lambda: titles, width=max(1, min(longest_title, title_need + left)), cells=titles)
     shown = {column.name: column for column in optional if column.width} | {"title": title}
     columns = [shown[name] for name in _TABLE_ORDER if name in shown]
     return Segments(_table_segments(entries, columns, highlights or {}, width))
@@ -317,25 +328,25 @@ def _author_pieces(entry: Entry, cell: str, spans: list[tuple[int, int]], width:
 def _snippet_pieces(entry: Entry, marks: Marks, indent: int, width: int) -> Iterator[Piece]:
     """A dim line under a search hit found where the table does not show: the matched words
     in their context, so a person sees why the paper is listed."""
-    for field in SNIPPET_FIELDS:
-        spans = marks.get(field)
+    for name in SNIPPET_FIELDS:
+        spans = marks.get(name)
         if not spans:
             continue
-        label = f"{field}: "
+        label = f"{name}: "
         indent = indent if width - indent >= _SNIPPET_MIN else 3  # else start under the key
         room = width - indent - len(label)
         if room < 12:
             return
         yield ("\n" + " " * indent, None)
         yield (label, _DIM)
-        yield from _snippet(_field_text(entry, field), spans, room)
+        yield from _snippet(_field_text(entry, name), spans, room)
         return
 
 
-def _field_text(entry: Entry, field: str) -> str:
-    if field == "notes":
+def _field_text(entry: Entry, name: str) -> str:
+    if name == "notes":
         return "\n".join(note.text for note in entry.notes)  # as `readlist.search` joins them
-    return (entry.comment or "") if field == "comment" else entry.abstract
+    return (entry.comment or "") if name == "comment" else entry.abstract
 
 
 def _snippet(text: str, spans: list[tuple[int, int]], room: int) -> list[Piece]:
