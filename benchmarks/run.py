@@ -293,6 +293,8 @@ class Bench:
         # a terminal of PTY_SIZE: Rich takes COLUMNS/LINES over the terminal's own size
         self.pty_env = dict(self.env, COLUMNS=str(PTY_SIZE[0]), LINES=str(PTY_SIZE[1]))
         self.pty_env.setdefault("TERM", "xterm-256color")
+        # what is timed is printing every row, not a person paging through them
+        self.pty_env["READLIST_PAGER"] = ""
         self.side: peers.SideBySide | None = None
         self.installs: dict[str, peers.Install] = {}
         if args.pycache_prefix:

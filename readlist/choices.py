@@ -19,6 +19,25 @@ PROFILE_USES = {"bibtex": "ASCII, any BibTeX style", "biblatex": "UTF-8, biber"}
 #: Columns `list` can show (`[list] columns` in the config file), in the table's order.
 LIST_COLUMNS = ("key", "title", "authors", "year", "date", "topic", "tags", "priority", "status")
 
+#: The fields of `list --format`/`search --format` templates (`readlist.output.shapes` fills them).
+TEMPLATE_FIELDS = (
+    "key",
+    "title",
+    "authors",
+    "author",
+    "year",
+    "date",
+    "status",
+    "priority",
+    "tags",
+    "topics",
+    "venue",
+    "arxiv",
+    "url",
+    "abstract",
+    "added",
+)
+
 #: Priorities: 1 is the most urgent.
 MOST_URGENT, LEAST_URGENT = 1, 5
 

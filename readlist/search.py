@@ -54,6 +54,7 @@ _EXAMPLES = {
 }
 _TOKEN = re.compile(r'(?P<exclude>-)?(?:(?P<prefix>\w+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]*))')
 _UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_ASCII_RUN_OR_CHAR = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 _YEARS = re.compile(r"(?P<first>\d{4})?(?P<range>\.\.)?(?P<last>\d{4})?")
 #: Join the values of a list field, and the fields, so that no word or phrase matches across
 #: two of them: neither is whitespace nor a word character.
@@ -86,7 +87,9 @@ class Query:
 @dataclass(slots=True)
 class Hit:
     """A matching entry; `highlights` holds spans of the original title and of the authors
-    joined with ", ", so that the renderer can mark what matched without folding again.
+    joined with ", ", so that the renderer can mark what matched without folding again, and,
+    when a plain word is in neither (nor in the tags), the spans of the words in the first of
+    comment, notes (joined by line breaks) and abstract that has it: the renderer's snippet.
 
     They are found when first asked for: a search that hits every paper draws a hundred rows
     and prints the rest as plain lines, so most hits never need them.
@@ -335,7 +338,9 @@ def search(entries: Iterable[Entry], query: Query, year_of: Callable[[Entry], in
 
 
 class _Highlighter:
-    """Finds the positive terms in an entry's title and authors (compiled once per search)."""
+    """Finds the positive terms in an entry's title and authors (compiled once per search),
+    and, for a plain word that neither shows, in the first text field the table does not show
+    (comment, notes, abstract): the renderer makes a snippet of it."""
 
     def __init__(self, terms: list[Term]) -> None:
         self.title_patterns = [_word_pattern(t.value) for t in terms if t.field in ("any", "title")]
@@ -344,14 +349,39 @@ class _Highlighter:
             for t in terms
             if t.field in ("any", "author")
         ]
+        self.word_patterns = [_word_pattern(t.value) for t in terms if t.field == "any"]
 
     def __call__(self, entry: Entry) -> dict[str, list[tuple[int, int]]]:
         title = _spans(entry.title, self.title_patterns) if self.title_patterns else []
         authors = self._author_spans(entry.authors) if self.author_patterns else []
-        return {"title": title, "authors": authors}
+        found = {"title": title, "authors": authors}
+        if self.word_patterns:
+            found.update(self._unseen(entry))
+        return found
+
+    def _unseen(self, entry: Entry) -> dict[str, list[tuple[int, int]]]:
+        """Spans of the plain words in the first hidden field that holds a word the title,
+        authors and tags do not: `{"notes": [...]}` (notes joined by line breaks), or nothing."""
+        seen = fold(_FIELD_BREAK.join([entry.title, _SEPARATOR.join(entry.authors), _SEPARATOR.join(entry.tags)]))
+        unseen = [pattern for pattern in self.word_patterns if not pattern.search(seen)]
+        if not unseen:
+            return {}
+        hidden = {
+            "comment": entry.comment or "",
+            "notes": "\n".join(note.text for note in entry.notes),
+            "abstract": entry.abstract,
+        }
+        for name, text in hidden.items():
+            if text and unseen[0].search(fold(text)):
+                return {name: _spans(text, self.word_patterns)}
+        return {}
 
     def _author_spans(self, authors: list[str]) -> list[tuple[int, int]]:
-        """Spans over `", ".join(authors)`; each author is matched on its own."""
+        """Spans over `", ".join(authors)`; each author is matched on its own, once one look
+        at them all (folded together, split by a character no term matches) finds a match."""
+        everyone = fold(_SEPARATOR.join(authors))
+        if not any(pattern.search(everyone) for pattern in self.author_patterns):
+            return []
         found: list[tuple[int, int]] = []
         offset = 0
         for author in authors:
@@ -378,22 +408,33 @@ def _spans(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _fold_with_origins(text: str) -> tuple[str, list[int]]:
-    """`fold(text)` plus, for each folded character, the index of the character it came from.
+def _fold_with_origins(text: str) -> tuple[str, list[int] | None]:
+    """`fold(text)` plus, for each folded character, the index of the character it came from
+    (None when every character folds to one, as in ASCII text).
 
     Folding changes lengths ("ß" -> "ss", "ﬁ" -> "fi", "é" written as e + U+0301 -> "e"), so
-    folded offsets cannot be used on the original text as they are.
+    folded offsets cannot be used on the original text as they are. ASCII runs fold at C speed;
+    only the other characters are folded one by one.
     """
-    if text.isascii():
-        return text.lower(), list(range(len(text)))
-    pieces = [fold(char) for char in text]
-    origins = [index for index, piece in enumerate(pieces) for _ in piece]
+    if is_plain(text):
+        return fold(text), None
+    pieces: list[str] = []
+    origins: list[int] = []
+    for run in _ASCII_RUN_OR_CHAR.finditer(text):
+        piece = fold(run[0])
+        pieces.append(piece)
+        if run[0].isascii():
+            origins += range(run.start(), run.end())
+        else:
+            origins += [run.start()] * len(piece)
     return "".join(pieces), origins
 
 
-def _original_span(text: str, origins: list[int], start: int, end: int) -> tuple[int, int]:
+def _original_span(text: str, origins: list[int] | None, start: int, end: int) -> tuple[int, int]:
     """Map a folded span back, widening it to whole original characters and the combining
     marks that follow them, so a highlight never splits "é" or "ß"."""
+    if origins is None:
+        return start, end
     original_end = origins[end - 1] + 1
     while original_end < len(text) and not fold(text[original_end]):
         original_end += 1

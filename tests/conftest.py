@@ -34,6 +34,7 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("READLIST_DB", str(tmp_path / "store.json"))
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setenv("READLIST_PAGER", "")  # no test waits on a real pager; tests/test_pager.py sets its own
     return home
 
 

@@ -204,7 +204,7 @@ def test_log_groups_by_day_newest_first(cli, three) -> None:
     assert sorted((line["key"], line["kind"]) for line in lines) == sorted([(three[1], "status"), (three[0], "note")])
     assert lines[0]["at"] >= lines[1]["at"]
     markdown = cli("log", "--markdown").stdout
-    assert markdown.startswith("## 20") and f"**{three[0]}** (note): noted" in markdown
+    assert markdown.startswith("## 20") and f"**{three[0]}** *" in markdown and "(note): noted\n" in markdown
     assert cli.json("log", "--key", three[0])[0]["text"] == "noted"
     assert cli.json("log", "--since", "2999-01-01") == []
 

@@ -98,11 +98,24 @@ def _main(
             show_default=False,
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page long output (default: a terminal pages it with $READLIST_PAGER, $PAGER or less).",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
     ctx.obj = db.expanduser() if db is not None else None  # `--db=~/x.json` is not expanded by the shell
+    # Paging is on unless said otherwise; emit is imported for it only when that matters (the
+    # option given, or an earlier command in this process set it), so `CMD --help` stays light.
+    if no_pager or "readlist.output.emit" in sys.modules:
+        from readlist.output.emit import use_pager
+
+        use_pager(not no_pager)
 
 
 # Registration order is the order `readlist --help` lists them in.

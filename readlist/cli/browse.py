@@ -13,8 +13,10 @@ from readlist.cli.common import (
     SinceFilter,
     StatusFilter,
     TagFilter,
+    TemplateOption,
     TopicFilter,
     UntilFilter,
+    checked_template,
     complete_from,
     db,
     make_selection,
@@ -38,6 +40,7 @@ def list_(
     limit: LimitOption = None,
     keys_only: KeysOnlyOption = False,
     as_json: JsonOption = False,
+    template: TemplateOption = None,
 ) -> None:
     """List entries, newest digest first.
 
@@ -47,7 +50,8 @@ def list_(
     from readlist.services import browse
 
     selection = make_selection(topic, since, until, tag, status, sort, reverse, limit)
-    emit(browse.list_entries(db(ctx), selection, new_only=new), output_format(as_json, keys_only))
+    template = checked_template(template)
+    emit(browse.list_entries(db(ctx), selection, new_only=new), output_format(as_json, keys_only), template)
 
 
 def show(ctx: typer.Context, key: KeyArg, as_json: JsonOption = False) -> None:
@@ -91,19 +95,25 @@ def search(
     limit: LimitOption = None,
     keys_only: KeysOnlyOption = False,
     as_json: JsonOption = False,
+    template: TemplateOption = None,
 ) -> None:
     """Search title, authors, abstract, comment, tags and notes; best matches first.
 
+    Plain words never look in the digest's topic (a "Vision Transformer" digest does not make
+    every paper in it match `transformer`): topic: does. A hit the table does not show (in the
+    abstract, comment or notes) gets a dim line with the matched words in context.
+
     Fields: title:, author:, tag:, topic: (the digest's), cat: (arXiv category, cat:cs.CV), year:
-    (2022 or 2022..2024), status:.
+    (2022 or 2022..2024), status:. An unknown field (autor:) is an error.
 
     Example: readlist search 'author:aubert "register tokens"' year:2023..
     """
     from readlist.output.emit import emit
     from readlist.services import browse
 
+    template = checked_template(template)
     # One query language, however the shell split it.
-    emit(browse.search(db(ctx), " ".join(query), limit), output_format(as_json, keys_only))
+    emit(browse.search(db(ctx), " ".join(query), limit), output_format(as_json, keys_only), template)
 
 
 def tags(ctx: typer.Context, as_json: JsonOption = False) -> None:

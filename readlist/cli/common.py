@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from readlist.choices import LEAST_URGENT, MOST_URGENT, STATUSES, one_of
+from readlist.choices import LEAST_URGENT, MOST_URGENT, STATUSES, TEMPLATE_FIELDS, one_of
 from readlist.errors import Cancelled, InvalidInput
 
 if TYPE_CHECKING:
@@ -51,6 +51,18 @@ def _stored_words(ctx: typer.Context, incomplete: str, words: "Callable[[list[En
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (the contract in README).")]
 
 KeysOnlyOption = Annotated[bool, typer.Option("--keys", help="Print only the keys, one a line.")]
+
+TemplateOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--format",
+        metavar="TEMPLATE",
+        help=(
+            r"Print each entry through TEMPLATE, e.g. '{key}\t{year}\t{title}' (\t a tab, {title:.40} cut). "
+            f"Fields: {', '.join(TEMPLATE_FIELDS)}."
+        ),
+    ),
+]
 
 LimitOption = Annotated[Optional[int], typer.Option("--limit", "-n", metavar="N", help="Show at most N entries.")]
 
@@ -142,6 +154,15 @@ def now() -> str:
     from readlist.clock import now_iso
 
     return now_iso()
+
+
+def checked_template(template: Optional[str]) -> Optional[str]:
+    """A `--format` template ready to use, or an InvalidInput that says what is wrong."""
+    if template is None:
+        return None
+    from readlist.output.shapes import check_template
+
+    return check_template(template)
 
 
 def output_format(as_json: bool = False, keys_only: bool = False, markdown: bool = False) -> "Format":

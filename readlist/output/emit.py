@@ -40,6 +40,16 @@ from readlist.output.text import plural, printable
 
 Format = Literal["human", "json", "keys", "markdown"]
 
+#: Whether long output in a terminal may go through a pager (`readlist --no-pager` says no);
+#: set by the command line for each command it runs.
+_paging = {"on": True}
+
+
+def use_pager(enabled: bool) -> None:
+    """Let long output in a terminal go through a pager, or not (`--no-pager`)."""
+    _paging["on"] = enabled
+
+
 #: A table longer than this helps nobody and takes seconds to draw; scripts use --keys/--json.
 TABLE_ROWS = 100
 
@@ -53,9 +63,16 @@ _CHANGED_LINE = {
 }
 
 
-def emit(result: Result, fmt: Format = "human") -> None:
-    """Print `result` as `fmt` asks; a format a result has no form in prints its human form."""
-    if fmt == "json" and not isinstance(result, Exported | Citation | NoteDeleted):
+def emit(result: Result, fmt: Format = "human", template: str | None = None) -> None:
+    """Print `result` as `fmt` asks; a format a result has no form in prints its human form.
+
+    `template` (checked by `shapes.check_template`) prints each entry of a list through it.
+    """
+    if fmt == "human" and template is not None and isinstance(result, EntryList):
+        from readlist.output.shapes import to_template
+
+        _stdout(to_template(result.entries, template, _year))
+    elif fmt == "json" and not isinstance(result, Exported | Citation | NoteDeleted):
         from readlist.output.shapes import dumps, json_of
 
         _stdout(dumps(json_of(result)))
@@ -106,27 +123,34 @@ def _human(result: Result) -> None:
         return
     from readlist.output import render
 
+    paged = render.paged(_paging["on"])
     if isinstance(result, EntryList):
         shown = result.entries if result.limited else result.entries[:TABLE_ROWS]
-        render.print_entries(shown, _year, highlights=result.highlights)
+        with paged:
+            render.print_entries(shown, _year, highlights=result.highlights)
         if len(shown) < len(result.entries):
             render.message(
                 f"Showing {len(shown)} of {len(result.entries)}; --limit N shows more, --keys or --json all."
             )
     elif isinstance(result, Shown):
-        render.out.print(render.entry_panel(result.entry, _year(result.entry)))
+        with paged:
+            render.out.print(render.entry_panel(result.entry, _year(result.entry)))
     elif isinstance(result, NextUp):
         if result.entry is None:
             render.message("Nothing is queued. Queue a paper with: readlist status KEY queued")
         else:
-            render.out.print(render.entry_panel(result.entry, _year(result.entry)))
+            with paged:
+                render.out.print(render.entry_panel(result.entry, _year(result.entry)))
     elif isinstance(result, TagCounts):
-        render.tags_table(result.counts)
+        with paged:
+            render.tags_table(result.counts)
     elif isinstance(result, Stats):
         groups = [("status", result.by_status), ("topic", result.by_topic), ("tag", result.by_tag)]
-        render.stats(result.total, [*groups, ("month first seen", result.by_month)])
+        with paged:
+            render.stats(result.total, [*groups, ("month first seen", result.by_month)])
     elif isinstance(result, Journal):
-        render.journal(result.lines)
+        with paged:
+            render.journal(result.lines)
     elif isinstance(result, Changed):
         if result.action == "edit" and not result.entries:
             render.message("Nothing changed.")

@@ -170,15 +170,22 @@ def to_markdown(entries: list[Entry]) -> str:
 
 
 def journal_to_markdown(lines: list[JournalLine]) -> str:
-    """`readlist log --markdown`: one heading a day, one bullet a note or change."""
+    """`readlist log --markdown`: one heading a day, one bullet a note or change, naming the
+    entry by key and title. A note is Markdown and stays Markdown: its lines are kept,
+    indented under the bullet, and only raw HTML is neutralised."""
     from itertools import groupby
 
     chunks = []
     for day, group in groupby(lines, key=lambda line: line.at.date()):
         chunks.append(f"## {day.isoformat()}\n")
-        chunks += [
-            f"- {line.at:%H:%M} **{md_inline(line.key)}** ({line.kind}): {md_inline(line.text)}" for line in group
-        ]
+        for line in group:
+            head = f"- {line.at:%H:%M} **{md_inline(line.key)}** *{md_inline(line.title)}* ({line.kind}):"
+            text = md_note(line.text) if line.kind == "note" else md_inline(line.text)
+            if "\n" in text:
+                indented = "\n".join(f"  {row}" if row.strip() else "" for row in text.split("\n"))
+                chunks.append(f"{head}\n\n{indented}\n")
+            else:
+                chunks.append(f"{head} {text}")
         chunks.append("")
     return "\n".join(chunks).rstrip("\n") + "\n" if chunks else ""
 
@@ -193,6 +200,15 @@ def command_json(command: CommandChanges) -> dict[str, Any]:
         "removed": command.removed,
         "undone": command.undone,
     }
+
+
+_HTML_TAG = re.compile(r"<(?!https?://[^\s<>]*>)")
+
+
+def md_note(text: str) -> str:
+    """A note as Markdown, as its author wrote it: no control characters, no raw HTML (a `<`
+    that is not an autolink becomes `&lt;`), trailing blank lines dropped."""
+    return _HTML_TAG.sub("&lt;", printable(text)).strip("\n")
 
 
 def journal_json(lines: list[JournalLine]) -> list[dict[str, str]]:
@@ -284,4 +300,65 @@ def to_lines(entries: list[Entry], year_of: Callable[[Entry], int | None]) -> st
         year = year_of(entry)
         values = (cell(entry.key), "" if year is None else str(year), entry.last_date or "", entry.status)
         rows.append("\t".join([*values, cell(byline(entry.authors)), cell(entry.title)]))
+    return "".join(f"{row}\n" for row in rows)
+
+
+def check_template(template: str) -> str:
+    """The template with `\\t` and `\\n` as tab and line break; InvalidInput naming the
+    problem if it is not `{field}`s from TEMPLATE_FIELDS and text (format specs such as
+    `{title:.40}` allowed, attribute or index access not)."""
+    import string
+
+    from readlist.choices import TEMPLATE_FIELDS
+    from readlist.errors import InvalidInput
+
+    template = template.replace("\\t", "\t").replace("\\n", "\n")
+    fields = ", ".join(TEMPLATE_FIELDS)
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise InvalidInput(f"bad --format template {template!r}: {exc} (write {{{{ and }}}} for braces)") from None
+    for _text, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in TEMPLATE_FIELDS:
+            raise InvalidInput(f"unknown field {{{name}}} in --format; fields are {fields}")
+        if conversion or "{" in (spec or ""):
+            raise InvalidInput(f"--format field {{{name}}} takes only a width or precision, like {{{name}:.40}}")
+    try:
+        template.format(**dict.fromkeys(TEMPLATE_FIELDS, ""))
+    except ValueError as exc:
+        raise InvalidInput(f"bad --format template {template!r}: {exc}") from None
+    return template
+
+
+def to_template(entries: list[Entry], template: str, year_of: Callable[[Entry], int | None]) -> str:
+    """Each entry through a checked template (`check_template`), one a line; every field on
+    one line, without control characters."""
+    from readlist.output.text import byline
+
+    def cell(text: str) -> str:
+        return " ".join(printable(text).split())
+
+    rows = []  # the fields are readlist.choices.TEMPLATE_FIELDS (a test pins that)
+    for entry in entries:
+        year = year_of(entry)
+        values = {
+            "key": entry.key,
+            "title": entry.title,
+            "authors": ", ".join(entry.authors),
+            "author": byline(entry.authors),
+            "year": "" if year is None else str(year),
+            "date": entry.last_date or "",
+            "status": entry.status,
+            "priority": str(entry.priority or ""),
+            "tags": ", ".join(entry.tags),
+            "topics": ", ".join(entry.topics),
+            "venue": entry.venue or "",
+            "arxiv": entry.arxiv or "",
+            "url": entry.url or "",
+            "abstract": entry.abstract,
+            "added": entry.added,
+        }
+        rows.append(template.format(**{name: cell(value) for name, value in values.items()}))
     return "".join(f"{row}\n" for row in rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from readlist.textnorm import strip_controls
 
@@ -35,6 +36,7 @@ def byline(authors: list[str]) -> str:
     return family(authors[0]) + (" et al." if len(authors) > 1 else "")
 
 
+@lru_cache(maxsize=4096)
 def family(author: str) -> str:
     """The family name with its particles, as the list shows it (`de Vries`)."""
     from readlist.names import parse_name
@@ -63,10 +65,26 @@ def readable_latex(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
 
 
+_SUPERSCRIPT = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_SCRIPT = re.compile(r"([\^_])(?:\{([0-9+\-=()ni]+)\}|([0-9ni]))")
+
+
+def _scripts(math: str) -> str:
+    """`x^2`, `x^{-1}`, `x_{10}` with Unicode super- and subscripts where all characters have one."""
+
+    def script(match: re.Match[str]) -> str:
+        body = match[2] or match[3]
+        table = _SUPERSCRIPT if match[1] == "^" else _SUBSCRIPT
+        return body.translate(table) if all(ord(char) in table for char in body) else match[0]
+
+    return _SCRIPT.sub(script, math)
+
+
 def _math_text(math: str) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
 
     try:
-        return str(LatexNodes2Text(math_mode="text").latex_to_text(math)).strip() or math
+        return str(LatexNodes2Text(math_mode="text").latex_to_text(_scripts(math))).strip() or math
     except (IndexError, KeyError, ValueError, RecursionError, AttributeError):
         return f"${math}$"
