@@ -448,6 +448,7 @@ class EntryList:
     entries: list[Entry]
     highlights: Mapping[str, dict[str, list[tuple[int, int]]]] = field(default_factory=dict)
     limited: bool = False  # the user chose how many (--limit): a table shows them all
+    columns: tuple[str, ...] | None = None  # the table's columns (config file), else its own choice
 
 
 @dataclass(frozen=True, slots=True)

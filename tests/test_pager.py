@@ -152,3 +152,19 @@ def test_no_pager_holds_for_one_command_only(cli) -> None:
     assert emit._paging["on"] is False
     cli("list")  # the next command in the same process pages again
     assert emit._paging["on"] is True
+
+
+@pytest.mark.slow
+def test_with_a_pager_the_table_shows_every_row(tmp_path: Path, pager_env: dict[str, str]) -> None:
+    from readlist.output.emit import TABLE_ROWS
+
+    db = tmp_path / "many.json"
+    digest = tmp_path / "many.txt"
+    papers = "".join(f"Paper Number {n}\n\nAuthors:Ann Lee\n\nAbstract {n}.\n\n\n" for n in range(TABLE_ROWS + 5))
+    digest.write_text(f"Topic\n\n2024-05-06 更新\n\n{papers}", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "readlist", "--db", str(db), "import", str(digest)], check=True)
+    screen = in_terminal(["--db", str(db), "list"], pager_env)
+    paged = Path(pager_env["PAGED_TO"]).read_text(encoding="utf-8")
+    assert paged.count("Paper Number") == TABLE_ROWS + 5 and "Showing" not in screen
+    unpaged = in_terminal(["--db", str(db), "--no-pager", "list"], pager_env)
+    assert unpaged.count("Paper Number") == TABLE_ROWS and f"Showing {TABLE_ROWS} of {TABLE_ROWS + 5}" in unpaged

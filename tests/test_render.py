@@ -309,3 +309,23 @@ def test_the_search_gives_snippet_spans_only_for_words_the_table_does_not_show()
     assert found["a"]["abstract"] == [(12, 19), (30, 37)]  # offsets of the text as written
     assert "abstract" not in found["b"] and "abstract" not in found["c"]
     assert found["d"] == {"title": [], "authors": [], "comment": [(0, 7)]}
+
+
+def test_chosen_columns_come_in_the_chosen_order_and_the_title_always_shows() -> None:
+    entry = paper("halvorsen2024quantisation", "Short Title", priority=2)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, color_system=None)
+    table = render.entries_table([entry], year, width=200, columns=("status", "priority", "key"))
+    console.print(table, end="", soft_wrap=True)
+    assert buffer.getvalue().splitlines()[0].split() == ["status", "title", "pri", "key"]
+
+
+@pytest.mark.slow
+def test_the_config_files_list_columns_choose_the_table(tmp_path: Path, write_digest) -> None:
+    db = tmp_path / "s.json"
+    config = tmp_path / "config.toml"
+    config.write_text('[list]\ncolumns = ["year", "title", "key"]\n', encoding="utf-8")
+    digest = write_digest("a.txt", "Vision", "2024-05-06", [("A Paper", "Ann Lee", "Abstract.", None)])
+    run(["import", str(digest)], db)
+    assert run(["list"], db, width=120, READLIST_CONFIG=str(config)).splitlines()[0].split() == ["year", "title", "key"]
+    assert run(["list"], db, width=120).splitlines()[0].split()[:3] == ["key", "date", "title"]

@@ -125,9 +125,11 @@ def _human(result: Result) -> None:
 
     paged = render.paged(_paging["on"])
     if isinstance(result, EntryList):
-        shown = result.entries if result.limited else result.entries[:TABLE_ROWS]
+        # A pager shows every row, as `git log` does; without one a long list is cut.
+        whole = result.limited or render.pages(_paging["on"])
+        shown = result.entries if whole else result.entries[:TABLE_ROWS]
         with paged:
-            render.print_entries(shown, _year, highlights=result.highlights)
+            render.print_entries(shown, _year, highlights=result.highlights, columns=result.columns)
         if len(shown) < len(result.entries):
             render.message(
                 f"Showing {len(shown)} of {len(result.entries)}; --limit N shows more, --keys or --json all."

@@ -64,6 +64,8 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 #: The snippet starts under the title if it has this much room there.
 _SNIPPET_MIN = 50
 _TABLE_ORDER = ("key", "date", "title", "authors", "year", "tags", "pri", "status", "topic")
+#: Column names of the config file (`choices.LIST_COLUMNS`) that the table spells otherwise.
+_COLUMN_OF_SETTING = {"priority": "pri"}
 
 
 @dataclass(slots=True)
@@ -102,6 +104,7 @@ def entries_table(
     year_of: Callable[[Entry], int | None],
     highlights: Mapping[str, Marks] | None = None,
     width: int = 80,
+    columns: tuple[str, ...] | None = None,
 ) -> Segments:
     """The list as a table that gives the title the width: it wraps and is never cut.
 
@@ -109,7 +112,8 @@ def entries_table(
     priority, status, year, topic) while the title keeps 40% of the width; columns nobody
     filled are left out, and only the key and text columns are ever shortened (with …).
     Laid out once for all rows and emitted as styled lines: 10,000 rows cost about what
-    their text does (a Rich `Table` measures every cell, which takes seconds).
+    their text does (a Rich `Table` measures every cell, which takes seconds). `columns` (the
+    config file's `[list] columns`) picks the columns and their order; the title always shows.
     """
     titles = [_one_line(e.title) for e in entries]
     longest_title = max(max(map(_cells, titles), default=0), len("title"))
@@ -124,14 +128,19 @@ def entries_table(
         _Column("year", lambda: [str(year_of(e) or "") for e in entries], right=True),
         _Column("topic", lambda: [_one_line(", ".join(e.topics)) for e in entries], shortest=10),
     ]
+    order: tuple[str, ...] = _TABLE_ORDER
+    if columns is not None:
+        wanted = [_COLUMN_OF_SETTING.get(name, name) for name in columns]
+        order = tuple(wanted) if "title" in wanted else (*wanted[:1], "title", *wanted[1:])
+        optional = sorted((c for c in optional if c.name in wanted), key=lambda c: wanted.index(c.name))
     left = width - 1 - title_need  # one cell of margin on the left
     for column in optional:
         if column.fits_in(left - len(_GAP)):
             left -= column.width + len(_GAP)
     title = _Column("title", lambda: titles, width=max(1, min(longest_title, title_need + left)), cells=titles)
     shown = {column.name: column for column in optional if column.width} | {"title": title}
-    columns = [shown[name] for name in _TABLE_ORDER if name in shown]
-    return Segments(_table_segments(entries, columns, highlights or {}, width))
+    laid_out = [shown[name] for name in order if name in shown]
+    return Segments(_table_segments(entries, laid_out, highlights or {}, width))
 
 
 def _table_segments(
@@ -366,12 +375,14 @@ def print_entries(
     entries: list[Entry],
     year_of: Callable[[Entry], int | None],
     highlights: Mapping[str, Marks] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> None:
     if not entries:
         err.print("No entries match.")
         return
     # Every line is laid out to fit already: soft_wrap spares Rich cropping them again.
-    out.print(entries_table(entries, year_of, highlights=highlights, width=out.width), end="", soft_wrap=True)
+    table = entries_table(entries, year_of, highlights=highlights, width=out.width, columns=columns)
+    out.print(table, end="", soft_wrap=True)
 
 
 def pager_command(environ: Mapping[str, str]) -> list[str] | None:
@@ -424,12 +435,17 @@ def _page(command: list[str], content: str) -> bool:
     return True
 
 
+def pages(enabled: bool = True) -> bool:
+    """Whether `paged` will use a pager: stdout is a terminal, `enabled` (no --no-pager) and
+    a pager is set (see `pager_command`)."""
+    return enabled and sys.stdout.isatty() and pager_command(os.environ) is not None
+
+
 @contextmanager
 def paged(enabled: bool = True) -> Iterator[None]:
-    """What is printed inside goes through a pager when it is taller than the terminal: only
-    when stdout is a terminal, `enabled` (no --no-pager) and a pager is set (see
-    `pager_command`)."""
-    command = pager_command(os.environ) if enabled and sys.stdout.isatty() else None
+    """What is printed inside goes through a pager when it is taller than the terminal, when
+    `pages` says one is in effect."""
+    command = pager_command(os.environ) if pages(enabled) else None
     if command is None:
         yield
         return

@@ -21,7 +21,9 @@ def list_entries(db: Path | None, selection: Selection, new_only: bool = False) 
         if new_only:
             selection = replace(selection, keys=frozenset(store.last_import()))
         entries = library.select(store.entries(), selection)
-    return EntryList(entries, limited=selection.limit is not None)
+    from readlist import config
+
+    return EntryList(entries, limited=selection.limit is not None, columns=config.load().list_columns)
 
 
 def show(db: Path | None, key: str) -> Shown:
