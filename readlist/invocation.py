@@ -14,7 +14,10 @@ def set_command_line(args: list[str]) -> None:
     """Remember the arguments the CLI was given, quoted as a shell would need them."""
     import shlex
 
-    shown = [arg if len(arg) <= _ARGUMENT_WIDTH else arg[: _ARGUMENT_WIDTH - 1] + "…" for arg in args]
+    from readlist.textnorm import strip_controls  # an undecodable byte must not break the journal
+
+    cut = [arg if len(arg) <= _ARGUMENT_WIDTH else arg[: _ARGUMENT_WIDTH - 1] + "…" for arg in args]
+    shown = [strip_controls(arg) for arg in cut]
     _command_line.set(" ".join(["readlist", *map(shlex.quote, shown)]))
 
 

@@ -110,10 +110,11 @@ def identity(title: str, authors: list[str]) -> str:
 
 
 # Any C0/C1 control but tab and newline (when it opens an escape sequence, the whole sequence),
-# and the invisible marks that reorder or hide text on screen (bidi overrides and isolates).
+# the invisible marks that reorder or hide text on screen (bidi overrides and isolates), and
+# lone surrogates (undecodable bytes in a command line, `\ud800` in JSON), which no file can hold.
 # Written as one leading character class so that `sub` scans clean text at C speed.
 _TERMINAL_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
     r"(?:(?<=\x1b)\[[0-?]*[ -/]*[@-~]|(?<=\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
     r"|(?:(?<=\x1b)\]|(?<=\x9d))[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"  # OSC: titles, links
     r"|(?<=\x1b)[ -/]*[0-~])?"  # other escape sequences
@@ -122,8 +123,14 @@ _TERMINAL_CONTROL = re.compile(
 
 def strip_controls(text: str) -> str:
     """Drop escape sequences, control characters and bidi overrides: no text may drive a terminal.
+    A lone surrogate becomes U+FFFD: text that cannot be written as UTF-8 never reaches the store.
 
     The one rule for all text entering the store (imports, tag, note, add, edit) and for what
     readlist writes for a person or a LaTeX run.
     """
-    return _TERMINAL_CONTROL.sub("", text)
+    return _TERMINAL_CONTROL.sub(_dropped, text)
+
+
+def _dropped(match: re.Match[str]) -> str:
+    """Nothing for a control; U+FFFD for a lone surrogate, so that a bad byte stays visible."""
+    return "\ufffd" if "\ud800" <= match[0] <= "\udfff" else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import threading
@@ -467,3 +468,70 @@ def test_a_megabytes_long_author_line_costs_a_small_multiple_of_its_size(tmp_pat
     growth = _peak_rss_of_import(tmp_path, huge) - baseline
     # A list of 500,000 short strings alone is ~35 MB; per-character work would be ~10x more.
     assert growth < 12 * huge.stat().st_size, (growth, huge.stat().st_size)
+
+
+# -- found by the torture run (benchmarks/torture.py) -----------------------------------------
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_controls_a_format_decodes_itself_are_dropped_too(cli, tmp_path: Path) -> None:
+    """JSON `\\u001b` and HTML `&#x202e;` were decoded after the import rule ran, into the store."""
+    jsonl = tmp_path / "2024-05-09-list.jsonl"
+    jsonl.write_text(
+        '{"id": "2405.00001", "title": "Escaped \\u001b]0;pwned\\u0007 \\u202eTitle", '
+        '"authors": ["Ann\\u0085 \\u2069Lee"], "summary": "Lone \\ud800 surrogate.", "categories": ["cs.CV"]}\n',
+        encoding="utf-8",
+    )
+    page = tmp_path / "page.html"
+    html = (EXAMPLES / "2024-05-talking-heads.html").read_text(encoding="utf-8")
+    page.write_text(html.replace(">Phoneme-Aware Lip Sync", ">&#x202e;Phoneme&#x8f;-Aware Lip Sync"), encoding="utf-8")
+    cli("import", str(jsonl), str(page))
+    entries = {e["title"]: e for e in cli.json("list", "--json")}
+    assert entries["Escaped Title"]["authors"] == ["Ann Lee"]
+    assert entries["Escaped Title"]["abstract"] == "Lone \ufffd surrogate."
+    assert "Phoneme-Aware Lip Sync for One-Shot Talking Heads" in entries
+
+
+def test_undecodable_bytes_on_the_command_line_are_stored_as_replacement_characters(cli, library) -> None:
+    """`note KEY $'\\xff'` reached the store writer as a lone surrogate: a traceback."""
+    key = library[0]
+    cli("note", key, "bad \udcff byte")
+    cli("tag", key, "-t", "b\udcffd")
+    added = cli("add", "--title", "Bad \udcff Title", "--author", "Ann Lee").stdout.strip()
+    assert cli.json("show", key)["notes"][0]["text"] == "bad \ufffd byte"
+    assert cli.json("show", key)["tags"] == ["b\ufffdd"]
+    assert cli.json("show", added)["title"] == "Bad \ufffd Title"
+
+
+def test_a_problem_quoting_text_with_line_breaks_stays_on_one_line(cli, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    html = (EXAMPLES / "2024-05-talking-heads.html").read_text(encoding="utf-8")
+    page.write_text(html.replace("<p><strong>Authors:Olumide", "<p>Olumide").replace(">Phoneme-Aware", ">Two\n\nlines"))
+    result = cli("import", "--json", str(page), ok=False)
+    messages = [p["message"] for p in json.loads(result.stdout)["problems"]]
+    assert messages and all("\n" not in m for m in messages), messages
+    assert any(m.startswith('"Two lines Lip Sync') for m in messages), messages
+
+
+def test_latex_too_long_to_decode_is_kept_as_written_and_reported(cli, tmp_path: Path) -> None:
+    """A 2 MB `\\mbox{...}` field took minutes: the LaTeX decoder is quadratic in a group's length.
+    (A plain `\\url{...}` of any length is read by the fast path, see the next test.)"""
+    bib = tmp_path / "refs.bib"
+    long_box = "a " * 75_000
+    bib.write_text(f"@misc{{k, title = {{T}}, note = {{\\mbox{{{long_box}}}}}, year = {{2022}}}}\n", encoding="utf-8")
+    result = cli("import", str(bib), ok=False)
+    assert result.exit_code == ExitCode.PROBLEMS
+    assert "refs.bib:1: k: field 'note' has LaTeX too long to read (over 100,000 characters); kept as written" in (
+        result.stderr
+    )
+    assert cli.json("show", "k")["title"] == "T"
+
+
+def test_a_huge_plain_url_is_read_in_linear_time(cli, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    long_url = "https://x.org/" + "a" * 2_000_000
+    bib.write_text(
+        f"@misc{{k, title = {{T}}, abstract = {{see \\url{{{long_url}}}}}, year = {{2022}}}}\n", encoding="utf-8"
+    )
+    cli("import", str(bib))
+    assert cli.json("show", "k")["abstract"] == f"see {long_url}"

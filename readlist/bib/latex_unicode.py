@@ -244,6 +244,11 @@ def _latex_encoder() -> UnicodeToLatexEncoder:
 _ENCODINGS = {keep: _CharEncoding(keep_letters=keep) for keep in (False, True)}
 
 
+#: pylatexenc's time grows with the square of a group's length (2 MB: minutes); longer LaTeX
+#: is kept as written. Abstracts are a few thousand characters.
+MAX_DECODED_LENGTH = 100_000
+
+
 class UndecodableLatex(ValueError):
     """LaTeX that pylatexenc cannot turn into text (`\\href`, `\\textcolor[rgb]`, deep braces)."""
 
@@ -263,6 +268,8 @@ def decode_latex(text: str, keep_groups: bool = False) -> str:
     simple = _decode_simple(text, keep_groups)
     if simple is not None:
         return simple
+    if len(text) > MAX_DECODED_LENGTH:
+        raise UndecodableLatex(f"LaTeX too long to read (over {MAX_DECODED_LENGTH:,} characters)")
     decoder, warnings = _latex_decoder(keep_groups), _pylatexenc_warnings()
     warnings.clear()
     try:
