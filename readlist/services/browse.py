@@ -11,12 +11,17 @@ from readlist.errors import NotFound
 from readlist.models import EntryList, Journal, Link, NextUp, Shown, Stats, TagCounts
 from readlist.services import library
 from readlist.services.library import Selection
-from readlist.services.session import reading
+from readlist.services.session import indexed, reading
 
 
 def list_entries(db: Path | None, selection: Selection, new_only: bool = False) -> EntryList:
     """The entries `selection` picks; with `new_only`, among those the last import added."""
     library.check_selection(selection)
+    order = None if new_only else library.order_only(selection)
+    if order is not None:
+        with indexed(db) as index:
+            if index is not None:
+                return EntryList(index.listed(*order, selection.limit), limited=selection.limit is not None)
     with reading(db) as store:
         if new_only:
             selection = replace(selection, keys=frozenset(store.last_import()))
@@ -25,6 +30,9 @@ def list_entries(db: Path | None, selection: Selection, new_only: bool = False) 
 
 
 def show(db: Path | None, key: str) -> Shown:
+    with indexed(db) as index:
+        if index is not None:
+            return Shown(library.resolve(index, key))
     with reading(db) as store:
         return Shown(library.resolve(store, key))
 
@@ -48,9 +56,14 @@ def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
 
     parsed = engine.parse_query(query)
     library.check_limit(limit)
-    with reading(db) as store:
-        hits = engine.search(store.entries(where=engine.prefilter(parsed)), parsed, year_of=publication_year)
-    hits = hits[:limit] if limit is not None else hits
+    with indexed(db) as index:
+        if index is not None:
+            candidates = index.candidates(engine.required_substrings(parsed))
+            hits = engine.rank(candidates, parsed, publication_year, limit, preload=index.preload)
+    if index is None:
+        with reading(db) as store:
+            entries = store.entries(where=engine.prefilter(parsed))
+        hits = engine.rank(map(engine.Candidate.of, entries), parsed, publication_year, limit)
     return EntryList([hit.entry for hit in hits], engine.Highlights(hits), limited=limit is not None)
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from readlist.errors import NotFound
+from readlist.index import Index, open_index
 from readlist.store import Store as Store  # the type of what `reading`/`writing` give
 from readlist.store import default_path, open_store
+
+#: Set (to anything but "" or "0") to read the store itself, never its derived index.
+NO_INDEX_VARIABLE = "READLIST_NO_INDEX"
 
 
 def store_path(db: Path | None) -> Path:
@@ -19,13 +24,31 @@ def store_path(db: Path | None) -> Path:
 @contextmanager
 def reading(db: Path | None) -> Iterator[Store]:
     """The store, for reading; one that does not exist is an error (a typo in --db), never made."""
+    path = _existing(db)
+    with open_store(path) as store:
+        yield store
+
+
+@contextmanager
+def indexed(db: Path | None) -> Iterator[Index | None]:
+    """The store's derived index, up to date, for reading; None when there is none to be had
+    (`READLIST_NO_INDEX`, a directory readlist cannot write, a store it cannot read): the
+    caller then reads the store with `reading`, which also reports what is wrong with it."""
+    path = _existing(db)
+    if os.environ.get(NO_INDEX_VARIABLE, "") not in ("", "0"):
+        yield None
+        return
+    with open_index(path) as index:
+        yield index
+
+
+def _existing(db: Path | None) -> Path:
     path = store_path(db)
     if not path.exists() and not path.is_symlink():
         raise NotFound(
             f"no reading list at {path} yet (a typo in --db?); `readlist import` or `readlist add` starts one"
         )
-    with open_store(path) as store:
-        yield store
+    return path
 
 
 @contextmanager

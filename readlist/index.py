@@ -1,0 +1,327 @@
+"""A derived index beside the store: `<store file>.index.sqlite`, rebuilt from the store.
+
+The store (`readlist.store`) stays the file of record; this file only spares reads the cost
+of parsing all of it. It keeps, for each stored entry, its document as stored, the entry's
+text folded for search, the columns `list` sorts by, and the BibTeX an export wrote for it.
+
+It is trusted only while it matches the store file exactly: it records the store's identity
+(device, inode, size, modification and change times in nanoseconds) and a hash of its bytes.
+When the identity differs the index is brought up to date from the store (only the entries
+whose stored document changed are worked out again). When it is equal but the store was
+written so recently that a second write in the same clock tick could have kept it equal
+(git's "racily clean" case), the bytes are hashed and compared as well. An index that cannot
+be read, or written (a read-only directory), is rebuilt or left aside: every caller has the
+uncached path to fall back on, and gets `None` here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from readlist import __version__
+from readlist.errors import StoreError
+from readlist.models import Entry, MalformedEntry
+from readlist.search import Candidate, searchable_text
+from readlist.store import parse_store
+
+#: Change it whenever what the index keeps, or how it is worked out, changes.
+FORMAT = f"1/{__version__}"
+SUFFIX = ".index.sqlite"
+#: A store modified this close to when the index read it may have been written again within
+#: the same timestamp tick: its bytes are compared too (file systems with coarse clocks).
+RACY_NANOSECONDS = 2_000_000_000
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE docs (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL,     -- order in the store file
+    hash BLOB NOT NULL,            -- of the stored document, as orjson writes it
+    doc BLOB NOT NULL,             -- the stored document (orjson)
+    folded TEXT NOT NULL,          -- readlist.search.searchable_text
+    key_fold TEXT NOT NULL,
+    last_date TEXT,
+    list_date TEXT NOT NULL,       -- `list --sort date`: newest digest date, else the day added
+    added TEXT NOT NULL
+);
+CREATE TABLE bibtex (
+    hash BLOB NOT NULL,            -- of the stored document
+    variant TEXT NOT NULL,         -- profile, options and readlist version
+    text TEXT NOT NULL,            -- one checked BibTeX block
+    warnings BLOB NOT NULL,        -- JSON list of strings
+    check_hash BLOB NOT NULL,      -- of text and warnings: a damaged row is never used
+    PRIMARY KEY (hash, variant)
+);
+CREATE INDEX docs_by_date ON docs (list_date DESC, key_fold, position);
+CREATE INDEX docs_by_added ON docs (added DESC, key_fold, position);
+CREATE INDEX docs_by_key ON docs (key_fold, position);
+"""
+#: `list` sorts the index answers in SQL: the column of each such sort.
+SORT_COLUMNS = {"date": "list_date", "added": "added", "key": "key_fold"}
+
+
+def index_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + SUFFIX)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class _Identity:
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> _Identity:
+        return cls(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+    def encode(self) -> bytes:
+        return orjson.dumps([self.device, self.inode, self.size, self.mtime_ns, self.ctime_ns])
+
+
+class _Row(Candidate):
+    """A search candidate read from the index: it knows its row."""
+
+    __slots__ = ("row_id",)
+
+    def __init__(self, row_id: int, *args: Any) -> None:
+        super().__init__(*args)
+        self.row_id = row_id
+
+
+class Index:
+    """An index known to match the store file it was opened for."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
+
+    def keys(self) -> list[str]:
+        return [key for (key,) in self._db.execute("SELECT key FROM docs ORDER BY position")]
+
+    def get(self, key: str) -> Entry | None:
+        row = self._db.execute("SELECT doc FROM docs WHERE key = ?", (key,)).fetchone()
+        return None if row is None else _entry(row[0])
+
+    def candidates(self, words: Iterable[str] = ()) -> Iterator[Candidate]:
+        """The entries as the search reads them, their folded text ready; with `words`, only
+        those whose folded text contains each of them (a test at C speed, in SQLite). Each
+        becomes an entry only when asked, while the index is open."""
+        words = list(words)
+        where = " AND ".join(["instr(folded, ?) > 0"] * len(words)) or "1"
+        rows = self._db.execute(
+            f"SELECT id, key, last_date, folded FROM docs WHERE {where}", words
+        )  # only placeholders in the text
+        for row_id, key, last_date, folded in rows:
+            yield _Row(row_id, key, last_date, self._builder(row_id), folded)
+
+    def preload(self, candidates: list[Candidate]) -> None:
+        """Build the entries of candidates from `candidates()` in one query."""
+        rows = {row.row_id: row for row in candidates if isinstance(row, _Row) and row.row_id is not None}
+        found = self._db.execute(
+            "SELECT id, doc FROM docs WHERE id IN (SELECT value FROM json_each(?))", (orjson.dumps(list(rows)),)
+        )
+        for row_id, doc in found:
+            rows[row_id].provide(_entry(doc))
+
+    def _builder(self, row_id: int) -> Callable[[], Entry]:
+        def build() -> Entry:
+            (doc,) = self._db.execute("SELECT doc FROM docs WHERE id = ?", (row_id,)).fetchone()
+            return _entry(doc)
+
+        return build
+
+    def listed(self, sort: str, descending: bool, limit: int | None) -> list[Entry]:
+        """All entries in `list`'s order for one of `SORT_COLUMNS` (ties: by key, A to Z, then
+        in store order), at most `limit`; only those become entries."""
+        column = SORT_COLUMNS[sort]  # a name of ours, never the user's text
+        direction = "DESC" if descending else "ASC"
+        sql = f"SELECT doc FROM docs ORDER BY {column} {direction}, key_fold, position LIMIT ?"
+        return [_entry(doc) for (doc,) in self._db.execute(sql, (-1 if limit is None else limit,))]
+
+    def hashed(self) -> list[tuple[str, bytes, Callable[[], Entry]]]:
+        """(key, document hash, entry when asked for) of every entry, by key."""
+        rows = self._db.execute("SELECT id, key, hash FROM docs ORDER BY key")
+        return [(key, doc_hash, self._builder(row_id)) for row_id, key, doc_hash in rows]
+
+    def bibtex(self, variant: str) -> dict[bytes, tuple[str, list[str]]]:
+        """The cached BibTeX of `variant` (text, warnings) by document hash; damaged rows left out."""
+        found: dict[bytes, tuple[str, list[str]]] = {}
+        rows = self._db.execute("SELECT hash, text, warnings, check_hash FROM bibtex WHERE variant = ?", (variant,))
+        for doc_hash, text, warnings, check in rows:
+            if isinstance(text, str) and isinstance(warnings, bytes) and _bibtex_check(text, warnings) == check:
+                found[doc_hash] = (text, orjson.loads(warnings))
+        return found
+
+    def remember_bibtex(self, variant: str, blocks: Iterable[tuple[bytes, str, list[str]]]) -> None:
+        """Cache checked BibTeX blocks by document hash; a cache that cannot be written is skipped."""
+        rows = []
+        for doc_hash, text, warnings in blocks:
+            encoded = orjson.dumps(warnings)
+            rows.append((doc_hash, variant, text, encoded, _bibtex_check(text, encoded)))
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("INSERT OR REPLACE INTO bibtex VALUES (?, ?, ?, ?, ?)", rows)
+        except sqlite3.Error:
+            pass  # a cache is optional: the export is complete without it
+
+
+def document_hash(doc: dict[str, Any]) -> bytes:
+    """The hash an entry's stored document is known by here (its orjson bytes)."""
+    return _digest(orjson.dumps(doc))
+
+
+def _bibtex_check(text: str, warnings: bytes) -> bytes:
+    return _digest(text.encode("utf-8", "surrogatepass") + b"\x00" + warnings)
+
+
+def _entry(doc: bytes) -> Entry:
+    return Entry.from_dict(orjson.loads(doc))
+
+
+@contextmanager
+def open_index(store_path: Path) -> Iterator[Index | None]:
+    """The index of the store at `store_path`, up to date; None when there is none to be had
+    (no store, a store readlist cannot read, an index that cannot be written)."""
+    try:
+        connection = _fresh(store_path)
+    except (sqlite3.Error, OSError, StoreError, MalformedEntry, ValueError, TypeError, KeyError):
+        connection = None
+    if connection is None:
+        yield None
+        return
+    with closing(connection):
+        yield Index(connection)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+    connection.execute("PRAGMA synchronous = OFF")  # derived data: a crash costs a rebuild
+    return connection
+
+
+def _fresh(store_path: Path) -> sqlite3.Connection | None:
+    """A connection to an index matching the store, brought up to date first if it is not."""
+    if not store_path.is_file():
+        return None
+    identity = _Identity.of(store_path.stat())
+    path = index_path(store_path)
+    connection: sqlite3.Connection | None = None
+    if path.exists():
+        try:
+            connection = _connect(path)
+            if _matches(connection, store_path, identity):
+                return connection
+        except sqlite3.DatabaseError:  # not an index (damaged, or another file): start again
+            if connection is not None:
+                connection.close()
+            connection = None
+            path.unlink()
+    if connection is None:
+        connection = _connect(path)
+    try:
+        _update(connection, store_path)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _meta(connection: sqlite3.Connection) -> dict[str, Any]:
+    return dict(connection.execute("SELECT name, value FROM meta"))
+
+
+def _matches(connection: sqlite3.Connection, store_path: Path, identity: _Identity) -> bool:
+    meta = _meta(connection)
+    if meta.get("format") != FORMAT or meta.get("identity") != identity.encode():
+        return False
+    read_at = meta.get("read_at")
+    if isinstance(read_at, int) and identity.mtime_ns < read_at - RACY_NANOSECONDS:
+        return True
+    return _digest(store_path.read_bytes()) == meta.get("content")
+
+
+def _update(connection: sqlite3.Connection, store_path: Path) -> None:
+    """Make the index match the store file, working out again only the entries that changed."""
+    read_at = time.time_ns()
+    with open(store_path, "rb") as file:
+        before = _Identity.of(os.fstat(file.fileno()))
+        raw = file.read()
+        if _Identity.of(os.fstat(file.fileno())) != before:
+            raise StoreError(f"{store_path} changed while it was read")
+    docs = parse_store(store_path, raw)
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        if _meta_or_none(connection) is None or _meta(connection).get("format") != FORMAT:
+            for table in ("meta", "docs", "bibtex"):
+                connection.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+        known = dict(connection.execute("SELECT key, hash FROM docs"))
+        latest: dict[str, tuple[int, bytes, bytes, dict[str, Any]]] = {}
+        for position, doc in enumerate(docs):
+            encoded = orjson.dumps(doc)
+            latest[doc["key"]] = (position, _digest(encoded), encoded, doc)  # the last of a key wins, as in the store
+        gone = [(key,) for key in known if key not in latest]
+        connection.executemany("DELETE FROM docs WHERE key = ?", gone)
+        moved, changed = [], []
+        for key, (position, doc_hash, encoded, doc) in latest.items():
+            if known.get(key) == doc_hash:
+                moved.append((position, key))
+            else:
+                changed.append(_row(key, position, doc_hash, encoded, doc))
+        connection.executemany("UPDATE docs SET position = ? WHERE key = ?", moved)
+        connection.executemany("DELETE FROM docs WHERE key = ?", [(row[0],) for row in changed])
+        connection.executemany(
+            "INSERT INTO docs (key, position, hash, doc, folded, key_fold, last_date, list_date, added)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            changed,
+        )
+        connection.execute("DELETE FROM bibtex WHERE hash NOT IN (SELECT hash FROM docs)")
+        facts = {
+            "format": FORMAT,
+            "identity": before.encode(),
+            "content": _digest(raw),
+            "read_at": read_at,
+        }
+        connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", facts.items())
+
+
+def _meta_or_none(connection: sqlite3.Connection) -> dict[str, Any] | None:
+    exists = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    return _meta(connection) if exists else None
+
+
+def _row(key: str, position: int, doc_hash: bytes, encoded: bytes, doc: dict[str, Any]) -> tuple[Any, ...]:
+    entry = Entry.from_dict(doc)
+    last_date = entry.last_date
+    return (
+        key,
+        position,
+        doc_hash,
+        encoded,
+        searchable_text(entry),
+        key.casefold(),
+        last_date,
+        last_date or entry.added[:10],
+        entry.added,
+    )
