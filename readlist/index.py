@@ -20,8 +20,9 @@ import hashlib
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from readlist.search import Candidate, searchable_text
 from readlist.store import parse_store
 
 #: Change it whenever what the index keeps, or how it is worked out, changes.
-FORMAT = f"1/{__version__}"
+FORMAT = f"2/{__version__}"
 SUFFIX = ".index.sqlite"
 #: A store modified this close to when the index read it may have been written again within
 #: the same timestamp tick: its bytes are compared too (file systems with coarse clocks).
@@ -59,7 +60,7 @@ CREATE TABLE bibtex (
     variant TEXT NOT NULL,         -- profile, options and readlist version
     text TEXT NOT NULL,            -- one checked BibTeX block
     warnings BLOB NOT NULL,        -- JSON list of strings
-    check_hash BLOB NOT NULL,      -- of text and warnings: a damaged row is never used
+    checksum INTEGER NOT NULL,     -- CRC-32 of text and warnings: a damaged row is never used
     PRIMARY KEY (hash, variant)
 );
 CREATE INDEX docs_by_date ON docs (list_date DESC, key_fold, position);
@@ -164,7 +165,7 @@ class Index:
     def bibtex(self, variant: str) -> dict[bytes, tuple[str, list[str]]]:
         """The cached BibTeX of `variant` (text, warnings) by document hash; damaged rows left out."""
         found: dict[bytes, tuple[str, list[str]]] = {}
-        rows = self._db.execute("SELECT hash, text, warnings, check_hash FROM bibtex WHERE variant = ?", (variant,))
+        rows = self._db.execute("SELECT hash, text, warnings, checksum FROM bibtex WHERE variant = ?", (variant,))
         for doc_hash, text, warnings, check in rows:
             if isinstance(text, str) and isinstance(warnings, bytes) and _bibtex_check(text, warnings) == check:
                 found[doc_hash] = (text, orjson.loads(warnings))
@@ -189,8 +190,9 @@ def document_hash(doc: dict[str, Any]) -> bytes:
     return _digest(orjson.dumps(doc))
 
 
-def _bibtex_check(text: str, warnings: bytes) -> bytes:
-    return _digest(text.encode("utf-8", "surrogatepass") + b"\x00" + warnings)
+def _bibtex_check(text: str, warnings: bytes) -> int:
+    """A checksum that tells a damaged cached block (CRC-32: fast, and enough for damage)."""
+    return zlib.crc32(warnings, zlib.crc32(text.encode("utf-8", "surrogatepass")))
 
 
 def _entry(doc: bytes) -> Entry:
@@ -256,7 +258,13 @@ def _matches(connection: sqlite3.Connection, store_path: Path, identity: _Identi
     read_at = meta.get("read_at")
     if isinstance(read_at, int) and identity.mtime_ns < read_at - RACY_NANOSECONDS:
         return True
-    return _digest(store_path.read_bytes()) == meta.get("content")
+    checked_at = time.time_ns()
+    if _digest(store_path.read_bytes()) != meta.get("content"):
+        return False
+    if identity.mtime_ns < checked_at - RACY_NANOSECONDS:  # no longer racy: say so, once
+        with suppress(sqlite3.Error):
+            connection.execute("UPDATE meta SET value = ? WHERE name = 'read_at'", (checked_at,))
+    return True
 
 
 def _update(connection: sqlite3.Connection, store_path: Path) -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from readlist import index as index_module
 from readlist.index import index_path, open_index
 from readlist.models import Entry, Event, Note, Sighting
-from readlist.services import browse, curate
+from readlist.services import browse, curate, export
 from readlist.services.library import Selection
 from readlist.services.session import NO_INDEX_VARIABLE
 
@@ -169,6 +169,31 @@ def test_a_store_readlist_cannot_read_is_reported_as_without_an_index(db: Path) 
     db.write_text("{not json")
     with pytest.raises(StoreError, match="not valid JSON"):
         search_keys(db, "learning")
+
+
+def test_damaged_cached_bibtex_is_never_used(db: Path) -> None:
+    first = export.export(db, None, Selection()).text
+    with sqlite3.connect(index_path(db)) as connection:
+        assert connection.execute("SELECT count(*) FROM bibtex").fetchone() == (3,)
+        connection.execute("UPDATE bibtex SET text = replace(text, 'Sparse', 'Broken{')")
+    assert export.export(db, None, Selection()).text == first
+
+
+def test_the_export_is_the_same_from_the_cache(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = export.export(db, None, Selection())
+    warm = export.export(db, None, Selection())
+    curate.tag(db, ["ab2024"], ["later"])
+    after_tag = export.export(db, None, Selection(), keep_comments=True)
+    uncached(monkeypatch)
+    assert (
+        (cold.text, cold.warnings)
+        == (warm.text, warm.warnings)
+        == (
+            export.export(db, None, Selection()).text,
+            export.export(db, None, Selection()).warnings,
+        )
+    )
+    assert after_tag.text == export.export(db, None, Selection(), keep_comments=True).text
 
 
 # -- the same answers over random stores and queries ----------------------------------------

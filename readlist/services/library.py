@@ -94,10 +94,18 @@ _DESCENDING = ("date", "added", "year", "priority")
 
 def order_only(sel: Selection) -> tuple[str, bool] | None:
     """(sort, descending) when `sel` filters nothing and sorts as the index can; else None."""
-    filters = (sel.topic, sel.since, sel.until, sel.tags, sel.status, sel.keys is not None)
-    if any(filters) or sel.sort not in _INDEXED_SORTS:
+    if not _filters_nothing(sel) or sel.sort not in _INDEXED_SORTS:
         return None
     return sel.sort, (sel.sort in _DESCENDING) != sel.reverse
+
+
+def chooses_everything(sel: Selection) -> bool:
+    """Whether `sel` keeps every entry (in some order)."""
+    return _filters_nothing(sel) and sel.limit is None
+
+
+def _filters_nothing(sel: Selection) -> bool:
+    return not any((sel.topic, sel.since, sel.until, sel.tags, sel.status, sel.keys is not None))
 
 
 def check_selection(sel: Selection) -> Selection:
