@@ -298,3 +298,12 @@ def test_candidates_are_built_lazily(db: Path) -> None:
 def test_an_index_is_none_without_a_store(tmp_path: Path) -> None:
     with open_index(tmp_path / "missing.json") as index:
         assert index is None
+
+
+def test_a_key_stored_twice_reads_as_the_store_reads_it(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = {str(n): e.to_dict() for n, e in enumerate(LIBRARY, 1)}
+    docs["9"] = {**LIBRARY[0].to_dict(), "title": "Replaced title"}
+    db.write_bytes(orjson.dumps({"meta": {"1": {"schema": 1}}, "entries": docs}))
+    indexed = list_keys(db, Selection(sort="key")), browse.show(db, "ab2024").entry.title
+    uncached(monkeypatch)
+    assert indexed == (list_keys(db, Selection(sort="key")), "Replaced title")
