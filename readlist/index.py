@@ -237,14 +237,28 @@ def _fresh(store_path: Path) -> sqlite3.Connection | None:
                 connection.close()
             connection = None
             path.unlink()
-    if connection is None:
-        connection = _connect(path)
+    created = connection is None
     try:
+        if connection is None:
+            _create_like(path, store_path)
+            connection = _connect(path)
         _update(connection, store_path)
     except BaseException:
-        connection.close()
+        if connection is not None:
+            connection.close()
+        if created:
+            with suppress(OSError):
+                path.unlink()  # an index this command started and could not finish
         raise
     return connection
+
+
+def _create_like(path: Path, store_path: Path) -> None:
+    """An empty index file no more readable than the store: it holds the same entries."""
+    mode = store_path.stat().st_mode & 0o666
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    os.close(descriptor)
+    os.chmod(path, mode)  # whatever the umask left out was left out of the store already
 
 
 def _meta(connection: sqlite3.Connection) -> dict[str, Any]:

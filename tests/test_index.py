@@ -307,3 +307,9 @@ def test_a_key_stored_twice_reads_as_the_store_reads_it(db: Path, monkeypatch: p
     indexed = list_keys(db, Selection(sort="key")), browse.show(db, "ab2024").entry.title
     uncached(monkeypatch)
     assert indexed == (list_keys(db, Selection(sort="key")), "Replaced title")
+
+
+def test_the_index_is_no_more_readable_than_the_store(db: Path) -> None:
+    db.chmod(0o600)
+    search_keys(db, "learning")
+    assert index_path(db).stat().st_mode & 0o777 == 0o600
