@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,11 @@ import orjson
 from readlist import __version__
 from readlist.errors import StoreError
 from readlist.models import Entry, MalformedEntry
-from readlist.search import Candidate, searchable_text
+from readlist.search import FIELD_BREAK, FIELD_WEIGHTS, Candidate, searchable_text
 from readlist.store import parse_store
 
 #: Change it whenever what the index keeps, or how it is worked out, changes.
-FORMAT = f"2/{__version__}"
+FORMAT = f"3/{__version__}"
 SUFFIX = ".index.sqlite"
 #: A store modified this close to when the index read it may have been written again within
 #: the same timestamp tick: its bytes are compared too (file systems with coarse clocks).
@@ -50,6 +51,9 @@ CREATE TABLE docs (
     hash BLOB NOT NULL,            -- of the stored document, as orjson writes it
     doc BLOB NOT NULL,             -- the stored document (orjson)
     folded TEXT NOT NULL,          -- readlist.search.searchable_text
+    title_f TEXT NOT NULL,         -- its first three fields (title, authors, tags): a word's
+    authors_f TEXT NOT NULL,       -- first field bounds its weight (`bounded_candidates`)
+    tags_f TEXT NOT NULL,
     key_fold TEXT NOT NULL,
     last_date TEXT,
     list_date TEXT NOT NULL,       -- `list --sort date`: newest digest date, else the day added
@@ -69,6 +73,20 @@ CREATE INDEX docs_by_key ON docs (key_fold, position);
 """
 #: `list` sorts the index answers in SQL: the column of each such sort.
 SORT_COLUMNS = {"date": "list_date", "added": "added", "key": "key_fold"}
+
+
+#: The weight of the first field a word occurs in, weighted as `search.FIELD_WEIGHTS`.
+#: Parameters: the word and the weight of title, authors and tags, then the rest's weight.
+_FIRST_FIELD_WEIGHT = (
+    "(CASE WHEN instr(title_f, ?) THEN ? WHEN instr(authors_f, ?) THEN ? WHEN instr(tags_f, ?) THEN ? ELSE ? END)"
+)
+
+
+def search_field_weights() -> tuple[float, float, float, float]:
+    """Title, authors, tags, and the rest: the weights `_FIRST_FIELD_WEIGHT` takes."""
+    title, authors, tags, *rest = FIELD_WEIGHTS
+    assert len(set(rest)) == 1, "comment, notes and abstract weigh the same"
+    return title, authors, tags, rest[0]
 
 
 def index_path(store_path: Path) -> Path:
@@ -96,13 +114,28 @@ class _Identity:
 
 
 class _Row(Candidate):
-    """A search candidate read from the index: it knows its row."""
+    """A search candidate read from the index: it knows its row, and fetches its folded text
+    when it was not read with it."""
 
-    __slots__ = ("row_id",)
+    __slots__ = ("_fetch", "row_id")
 
-    def __init__(self, row_id: int, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(
+        self,
+        row_id: int,
+        key: str,
+        last_date: str | None,
+        build: Callable[[], Entry],
+        folded: str | None,
+        fetch: Callable[[int], str] | None = None,
+    ) -> None:
+        super().__init__(key, last_date, build, folded)
         self.row_id = row_id
+        self._fetch = fetch
+
+    def everything(self) -> str:
+        if self._everything is None and self._fetch is not None:
+            self._everything = self._fetch(self.row_id)
+        return super().everything()
 
 
 class Index:
@@ -141,6 +174,26 @@ class Index:
         )
         for row_id, doc in found:
             rows[row_id].provide(_entry(doc))
+
+    def bounded_candidates(self, words: list[str]) -> Iterator[tuple[float, Candidate]]:
+        """The entries whose folded text contains every word, each with an upper bound of its
+        score (for each word, the weight of the first field it occurs in), ordered by bound
+        and newest date, descending, then key: what `search.rank_first` reads. Only the rows
+        it reads have their folded text fetched."""
+        bound = " + ".join([_FIRST_FIELD_WEIGHT] * len(words)) or "0"
+        where = " AND ".join(["instr(folded, ?) > 0"] * len(words)) or "1"
+        sql = (
+            f"SELECT id, key, last_date, {bound} AS bound FROM docs WHERE {where}"  # only placeholders
+            " ORDER BY bound DESC, coalesce(last_date, '') DESC, key"
+        )
+        title, authors, tags, rest = search_field_weights()
+        weights = [(word, title, word, authors, word, tags, rest) for word in words]
+        for row_id, key, last_date, score_bound in self._db.execute(sql, [*chain(*weights), *words]):
+            yield float(score_bound), _Row(row_id, key, last_date, self._builder(row_id), None, self._folded)
+
+    def _folded(self, row_id: int) -> str:
+        (folded,) = self._db.execute("SELECT folded FROM docs WHERE id = ?", (row_id,)).fetchone()
+        return str(folded)
 
     def _builder(self, row_id: int) -> Callable[[], Entry]:
         def build() -> Entry:
@@ -336,8 +389,8 @@ _BATCH = 2000  # rows worked out before they are written: memory stays flat
 
 def _insert(connection: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
     connection.executemany(
-        "INSERT INTO docs (key, position, hash, doc, folded, key_fold, last_date, list_date, added)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO docs (key, position, hash, doc, folded, title_f, authors_f, tags_f, key_fold, last_date,"
+        " list_date, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     rows.clear()
@@ -351,12 +404,19 @@ def _meta_or_none(connection: sqlite3.Connection) -> dict[str, Any] | None:
 def _row(key: str, position: int, doc_hash: bytes, encoded: bytes, doc: dict[str, Any]) -> tuple[Any, ...]:
     entry = Entry.from_dict(doc)
     last_date = entry.last_date
+    folded = searchable_text(entry)
+    fields = folded.split(FIELD_BREAK)
+    # A field holding the break itself cannot be cut out: the whole text bounds it from above.
+    title, authors, tags = fields[:3] if len(fields) == len(FIELD_WEIGHTS) else (folded, "", "")
     return (
         key,
         position,
         doc_hash,
         encoded,
-        searchable_text(entry),
+        folded,
+        title,
+        authors,
+        tags,
         key.casefold(),
         last_date,
         last_date or entry.added[:10],

@@ -435,6 +435,62 @@ def rank(
     return [Hit(candidate.entry, score, highlight) for score, _, _, candidate in kept]
 
 
+def bounds_by_first_occurrence(query: Query) -> list[str] | None:
+    """For a query of plain words and phrases only: the word of each term whose first
+    occurrence in `searchable_text` bounds the term's weight from above (the field it falls
+    in is the best field the term can match in, as fields are joined best first). None for
+    other queries. See `rank_first`."""
+    if not all(term.field == "any" and not term.exclude for term in query.terms):
+        return None
+    return [max(term.value.split(" "), key=len) for term in query.terms]
+
+
+#: How `searchable_text` is made: its fields, split by FIELD_BREAK, and their weights.
+FIELD_WEIGHTS = _TEXT_WEIGHTS
+FIELD_BREAK = _FIELD_BREAK
+
+
+def rank_first(
+    bounded: Iterable[tuple[float, Candidate]],
+    query: Query,
+    year_of: Callable[[Entry], int | None],
+    limit: int,
+    preload: Callable[[list[Candidate]], None] | None = None,
+) -> list[Hit]:
+    """`rank(...)[:limit]` over candidates that come with an upper bound of their score,
+    ordered by (bound, newest date) descending, then key: it stops as soon as no later
+    candidate can rank among the first `limit`, so a search that hits every paper looks at
+    a few rows more than it shows."""
+    if limit <= 0:
+        return []
+    plan = [_matcher(term, year_of) for term in query.terms]
+    highlight = _Highlighter(list(query.terms))
+    best: list[tuple[float, str, str, Candidate]] = []
+    for bound, candidate in bounded:
+        date = candidate.last_date or ""
+        if len(best) >= limit and not _ranks_before((bound, date, candidate.key), best[limit - 1]):
+            break
+        score = 0.0
+        for matcher in plan:
+            weight = matcher(candidate)
+            if weight is None:
+                break
+            score += weight
+        else:
+            best.append((score, date, candidate.key, candidate))
+            best.sort(key=lambda found: found[2])
+            best.sort(key=lambda found: (found[0], found[1]), reverse=True)
+            del best[limit:]
+    if preload is not None:
+        preload([candidate for _, _, _, candidate in best])
+    return [Hit(candidate.entry, score, highlight) for score, _, _, candidate in best]
+
+
+def _ranks_before(a: tuple[float, str, str], b: tuple[float, str, str, Candidate]) -> bool:
+    """Whether (score, date, key) `a` ranks before hit `b`: higher score, newer date, then key A-Z."""
+    return (a[0], a[1]) > (b[0], b[1]) or ((a[0], a[1]) == (b[0], b[1]) and a[2] < b[2])
+
+
 class _Highlighter:
     """Finds the positive terms in an entry's title and authors (compiled once per search)."""
 

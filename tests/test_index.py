@@ -313,3 +313,24 @@ def test_the_index_is_no_more_readable_than_the_store(db: Path) -> None:
     db.chmod(0o600)
     search_keys(db, "learning")
     assert index_path(db).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_first_screen_is_the_head_of_the_whole_ranking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first screen stops early on score bounds: a word inside a longer title word bounds
+    the score high while the match lies in the abstract, and must not jump the queue."""
+    db = tmp_path / "store.json"
+    library = [
+        entry(
+            f"k{n:02d}",
+            f"{'Unlearning' if n % 3 else 'Learning'} {n}",
+            "about learning",
+            date=f"2024-01-{n % 28 + 1:02d}",
+        )
+        for n in range(30)
+    ]
+    write_store(db, library)
+    screens = {limit: search_keys(db, "learning", limit) for limit in (1, 5, 12, 40)}
+    uncached(monkeypatch)
+    everything = search_keys(db, "learning")
+    assert len(everything) == 30
+    assert screens == {limit: everything[:limit] for limit in (1, 5, 12, 40)}

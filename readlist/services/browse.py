@@ -56,8 +56,12 @@ def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
 
     parsed = engine.parse_query(query)
     library.check_limit(limit)
+    bounds = engine.bounds_by_first_occurrence(parsed) if limit is not None else None
     with indexed(db) as index:
-        if index is not None:
+        if index is not None and limit is not None and bounds is not None:
+            bounded = index.bounded_candidates(bounds)
+            hits = engine.rank_first(bounded, parsed, publication_year, limit, preload=index.preload)
+        elif index is not None:
             candidates = index.candidates(engine.required_substrings(parsed))
             hits = engine.rank(candidates, parsed, publication_year, limit, preload=index.preload)
     if index is None:
