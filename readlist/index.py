@@ -168,12 +168,13 @@ class Index:
 
     def preload(self, candidates: list[Candidate]) -> None:
         """Build the entries of candidates from `candidates()` in one query."""
-        rows = {row.row_id: row for row in candidates if isinstance(row, _Row) and row.row_id is not None}
-        found = self._db.execute(
-            "SELECT id, doc FROM docs WHERE id IN (SELECT value FROM json_each(?))", (orjson.dumps(list(rows)),)
-        )
-        for row_id, doc in found:
-            rows[row_id].provide(_entry(doc))
+        rows = {row.row_id: row for row in candidates if isinstance(row, _Row)}
+        ids = list(rows)
+        for start in range(0, len(ids), _IDS_AT_ONCE):
+            chunk = ids[start : start + _IDS_AT_ONCE]
+            marks = ", ".join("?" * len(chunk))
+            for row_id, doc in self._db.execute(f"SELECT id, doc FROM docs WHERE id IN ({marks})", chunk):
+                rows[row_id].provide(_entry(doc))
 
     def bounded_candidates(self, words: list[str]) -> Iterator[tuple[float, Candidate]]:
         """The entries whose folded text contains every word, each with an upper bound of its
@@ -384,6 +385,7 @@ def _update(connection: sqlite3.Connection, store_path: Path) -> None:
 
 
 _KNOWN = "SELECT key, hash, position FROM docs"
+_IDS_AT_ONCE = 500  # below SQLite's limit on parameters
 _BATCH = 2000  # rows worked out before they are written: memory stays flat
 
 
