@@ -18,9 +18,11 @@ A `word:value` whose `word` is not one of these fields is an ordinary word (URLs
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import total_ordering
 from typing import Any
 
 from readlist.errors import InvalidInput
@@ -465,11 +467,11 @@ def rank_first(
         return []
     plan = [_matcher(term, year_of) for term in query.terms]
     highlight = _Highlighter(list(query.terms))
-    best: list[tuple[float, str, str, Candidate]] = []
+    kept: list[tuple[float, str, _KeyLast, Candidate]] = []  # a heap: the last-ranked kept hit first
     for bound, candidate in bounded:
         date = candidate.last_date or ""
-        if len(best) >= limit and not _ranks_before((bound, date, candidate.key), best[limit - 1]):
-            break
+        if len(kept) >= limit and (bound, date, _KeyLast(candidate.key)) <= kept[0][:3]:
+            break  # this candidate, and every one after it, ranks after all that are kept
         score = 0.0
         for matcher in plan:
             weight = matcher(candidate)
@@ -477,18 +479,35 @@ def rank_first(
                 break
             score += weight
         else:
-            best.append((score, date, candidate.key, candidate))
-            best.sort(key=lambda found: found[2])
-            best.sort(key=lambda found: (found[0], found[1]), reverse=True)
-            del best[limit:]
+            found = (score, date, _KeyLast(candidate.key), candidate)
+            if len(kept) < limit:
+                heapq.heappush(kept, found)
+            elif found[:3] > kept[0][:3]:
+                heapq.heapreplace(kept, found)
+    best = sorted(kept, key=lambda found: found[:3], reverse=True)
     if preload is not None:
         preload([candidate for _, _, _, candidate in best])
     return [Hit(candidate.entry, score, highlight) for score, _, _, candidate in best]
 
 
-def _ranks_before(a: tuple[float, str, str], b: tuple[float, str, str, Candidate]) -> bool:
-    """Whether (score, date, key) `a` ranks before hit `b`: higher score, newer date, then key A-Z."""
-    return (a[0], a[1]) > (b[0], b[1]) or ((a[0], a[1]) == (b[0], b[1]) and a[2] < b[2])
+@total_ordering
+class _KeyLast:
+    """A key that sorts backwards, so that (score, date, _KeyLast(key)) sorts in the ranking's
+    order: a higher score, a newer date, then a key earlier in A-Z rank before."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _KeyLast) and self.key == other.key
+
+    def __lt__(self, other: _KeyLast) -> bool:
+        return self.key > other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
 
 
 class _Highlighter:

@@ -49,6 +49,10 @@ def link(db: Path | None, key: str, pdf: bool = False) -> Link:
     raise NotFound(f"{entry.key} has {what}; set one with `readlist edit {entry.key} --arxiv ID` or --url")
 
 
+#: Up to this many rows, `search --limit` ranks on score bounds and stops early.
+FIRST_SCREEN_ROWS = 1000
+
+
 def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
     """Entries matching `query` (the language of `readlist.search`), best first."""
     from readlist import search as engine
@@ -56,7 +60,9 @@ def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
 
     parsed = engine.parse_query(query)
     library.check_limit(limit)
-    bounds = engine.bounds_by_first_occurrence(parsed) if limit is not None else None
+    # A screenful stops early on score bounds; a long --limit reads every hit in one scan.
+    screen = limit is not None and limit <= FIRST_SCREEN_ROWS
+    bounds = engine.bounds_by_first_occurrence(parsed) if screen else None
     with indexed(db) as index:
         if index is not None and limit is not None and bounds is not None:
             bounded = index.bounded_candidates(bounds)
