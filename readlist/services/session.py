@@ -6,11 +6,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readlist.errors import NotFound
-from readlist.index import Index, open_index
 from readlist.store import Store as Store  # the type of what `reading`/`writing` give
 from readlist.store import default_path, open_store
+
+if TYPE_CHECKING:
+    from readlist.index import Index
 
 #: Set (to anything but "" or "0") to read the store itself, never its derived index.
 NO_INDEX_VARIABLE = "READLIST_NO_INDEX"
@@ -38,6 +41,8 @@ def indexed(db: Path | None) -> Iterator[Index | None]:
     if os.environ.get(NO_INDEX_VARIABLE, "") not in ("", "0"):
         yield None
         return
+    from readlist.index import open_index  # sqlite3: only for the commands that read through it
+
     with open_index(path) as index:
         yield index
 
