@@ -37,7 +37,7 @@ from readlist.search import FIELD_BREAK, FIELD_WEIGHTS, Candidate, searchable_te
 from readlist.store import parse_store
 
 #: Change it whenever what the index keeps, or how it is worked out, changes.
-FORMAT = f"3/{__version__}"
+FORMAT = f"5/{__version__}"
 SUFFIX = ".index.sqlite"
 #: A store modified this close to when the index read it may have been written again within
 #: the same timestamp tick: its bytes are compared too (file systems with coarse clocks).
@@ -45,20 +45,22 @@ RACY_NANOSECONDS = 2_000_000_000
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE docs (
+    -- small columns only: the large ones (folded text, stored document) live in tables of
+    -- their own, so that sorting or testing these reads a few pages, not every entry's text
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,
     position INTEGER NOT NULL,     -- order in the store file
     hash BLOB NOT NULL,            -- of the stored document, as orjson writes it
-    doc BLOB NOT NULL,             -- the stored document (orjson)
-    folded TEXT NOT NULL,          -- readlist.search.searchable_text
-    title_f TEXT NOT NULL,         -- its first three fields (title, authors, tags): a word's
-    authors_f TEXT NOT NULL,       -- first field bounds its weight (`bounded_candidates`)
-    tags_f TEXT NOT NULL,
     key_fold TEXT NOT NULL,
     last_date TEXT,
     list_date TEXT NOT NULL,       -- `list --sort date`: newest digest date, else the day added
-    added TEXT NOT NULL
+    added TEXT NOT NULL,
+    title_f TEXT NOT NULL,         -- the first three fields of the folded text (title,
+    authors_f TEXT NOT NULL,       -- authors, tags): a word's first field bounds its weight
+    tags_f TEXT NOT NULL           -- (`bounded_candidates`)
 );
+CREATE TABLE texts (id INTEGER PRIMARY KEY, folded TEXT NOT NULL);  -- search.searchable_text
+CREATE TABLE stored (id INTEGER PRIMARY KEY, doc BLOB NOT NULL);    -- the stored document (orjson)
 CREATE TABLE bibtex (
     hash BLOB NOT NULL,            -- of the stored document
     variant TEXT NOT NULL,         -- profile, options and readlist version
@@ -80,6 +82,10 @@ SORT_COLUMNS = {"date": "list_date", "added": "added", "key": "key_fold"}
 _FIRST_FIELD_WEIGHT = (
     "(CASE WHEN instr(title_f, ?) THEN ? WHEN instr(authors_f, ?) THEN ? WHEN instr(tags_f, ?) THEN ? ELSE ? END)"
 )
+
+
+#: The folded fields kept in columns of their own, best first (`search.FIELD_WEIGHTS`).
+_FIELD_COLUMNS = ("title_f", "authors_f", "tags_f")
 
 
 def search_field_weights() -> tuple[float, float, float, float]:
@@ -151,7 +157,7 @@ class Index:
         return [key for (key,) in self._db.execute("SELECT key FROM docs ORDER BY position")]
 
     def get(self, key: str) -> Entry | None:
-        row = self._db.execute("SELECT doc FROM docs WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute("SELECT doc FROM docs JOIN stored USING (id) WHERE key = ?", (key,)).fetchone()
         return None if row is None else _entry(row[0])
 
     def candidates(self, words: Iterable[str] = ()) -> Iterator[Candidate]:
@@ -161,7 +167,7 @@ class Index:
         words = list(words)
         where = " AND ".join(["instr(folded, ?) > 0"] * len(words)) or "1"
         rows = self._db.execute(
-            f"SELECT id, key, last_date, folded FROM docs WHERE {where}", words
+            f"SELECT id, key, last_date, folded FROM docs JOIN texts USING (id) WHERE {where}", words
         )  # only placeholders in the text
         for row_id, key, last_date, folded in rows:
             yield _Row(row_id, key, last_date, self._builder(row_id), folded)
@@ -173,7 +179,7 @@ class Index:
         for start in range(0, len(ids), _IDS_AT_ONCE):
             chunk = ids[start : start + _IDS_AT_ONCE]
             marks = ", ".join("?" * len(chunk))
-            for row_id, doc in self._db.execute(f"SELECT id, doc FROM docs WHERE id IN ({marks})", chunk):
+            for row_id, doc in self._db.execute(f"SELECT id, doc FROM stored WHERE id IN ({marks})", chunk):
                 rows[row_id].provide(_entry(doc))
 
     def bounded_candidates(self, words: list[str]) -> Iterator[tuple[float, Candidate]]:
@@ -181,10 +187,13 @@ class Index:
         score (for each word, the weight of the first field it occurs in), ordered by bound
         and newest date, descending, then key: what `search.rank_first` reads. Only the rows
         it reads have their folded text fetched."""
+        if len(words) == 1:
+            yield from self._bounded_by_field(words[0])
+            return
         bound = " + ".join([_FIRST_FIELD_WEIGHT] * len(words)) or "0"
         where = " AND ".join(["instr(folded, ?) > 0"] * len(words)) or "1"
         sql = (
-            f"SELECT id, key, last_date, {bound} AS bound FROM docs WHERE {where}"  # only placeholders
+            f"SELECT id, key, last_date, {bound} AS bound FROM docs JOIN texts USING (id) WHERE {where}"
             " ORDER BY bound DESC, coalesce(last_date, '') DESC, key"
         )
         title, authors, tags, rest = search_field_weights()
@@ -192,13 +201,31 @@ class Index:
         for row_id, key, last_date, score_bound in self._db.execute(sql, [*chain(*weights), *words]):
             yield float(score_bound), _Row(row_id, key, last_date, self._builder(row_id), None, self._folded)
 
+    def _bounded_by_field(self, word: str) -> Iterator[tuple[float, Candidate]]:
+        """`bounded_candidates` of one word, one field at a time, best first: the entries with
+        the word in the title, then in the authors, the tags, the rest. A field's query runs
+        only when the ones before did not give enough, so a word in many titles never has
+        the whole folded text scanned."""
+        absent: list[str] = []
+        for column, weight in zip((*_FIELD_COLUMNS, "folded"), search_field_weights(), strict=True):
+            # The last query reads the folded text with the rows: each of them needs it.
+            text, tables = ("folded", "docs JOIN texts USING (id)") if column == "folded" else ("NULL", "docs")
+            where = " AND ".join([*absent, f"instr({column}, ?) > 0"])
+            sql = (
+                f"SELECT id, key, last_date, {text} FROM {tables} WHERE {where}"
+                " ORDER BY coalesce(last_date, '') DESC, key"
+            )
+            for row_id, key, last_date, folded in self._db.execute(sql, [word] * (len(absent) + 1)):
+                yield weight, _Row(row_id, key, last_date, self._builder(row_id), folded, self._folded)
+            absent.append(f"instr({column}, ?) = 0")
+
     def _folded(self, row_id: int) -> str:
-        (folded,) = self._db.execute("SELECT folded FROM docs WHERE id = ?", (row_id,)).fetchone()
+        (folded,) = self._db.execute("SELECT folded FROM texts WHERE id = ?", (row_id,)).fetchone()
         return str(folded)
 
     def _builder(self, row_id: int) -> Callable[[], Entry]:
         def build() -> Entry:
-            (doc,) = self._db.execute("SELECT doc FROM docs WHERE id = ?", (row_id,)).fetchone()
+            (doc,) = self._db.execute("SELECT doc FROM stored WHERE id = ?", (row_id,)).fetchone()
             return _entry(doc)
 
         return build
@@ -208,7 +235,7 @@ class Index:
         in store order), at most `limit`; only those become entries."""
         column = SORT_COLUMNS[sort]  # a name of ours, never the user's text
         direction = "DESC" if descending else "ASC"
-        sql = f"SELECT doc FROM docs ORDER BY {column} {direction}, key_fold, position LIMIT ?"
+        sql = f"SELECT doc FROM docs JOIN stored USING (id) ORDER BY {column} {direction}, key_fold, position LIMIT ?"
         return [_entry(doc) for (doc,) in self._db.execute(sql, (-1 if limit is None else limit,))]
 
     def hashed(self) -> list[tuple[str, bytes, Callable[[], Entry]]]:
@@ -349,7 +376,7 @@ def _update(connection: sqlite3.Connection, store_path: Path) -> None:
     with connection:
         connection.execute("BEGIN IMMEDIATE")
         if _meta_or_none(connection) is None or _meta(connection).get("format") != FORMAT:
-            for table in ("meta", "docs", "bibtex"):
+            for table in ("meta", "docs", "texts", "stored", "bibtex"):
                 connection.execute(f"DROP TABLE IF EXISTS {table}")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
@@ -371,14 +398,14 @@ def _update(connection: sqlite3.Connection, store_path: Path) -> None:
                 connection.execute("UPDATE docs SET position = ? WHERE key = ?", (position, key))
                 continue
             if old is not None:
-                connection.execute("DELETE FROM docs WHERE key = ?", (key,))
+                _delete(connection, [key])
             known[key] = (doc_hash, position)
             changed.append(_row(key, position, doc_hash, encoded, doc))
             if len(changed) >= _BATCH:
                 _insert(connection, changed)
         _insert(connection, changed)
         del docs
-        connection.executemany("DELETE FROM docs WHERE key = ?", [(key,) for key in known if key not in placed])
+        _delete(connection, [key for key in known if key not in placed])
         connection.execute("DELETE FROM bibtex WHERE hash NOT IN (SELECT hash FROM docs)")
         facts = {"format": FORMAT, "identity": before.encode(), "content": content, "read_at": read_at}
         connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", facts.items())
@@ -390,12 +417,22 @@ _BATCH = 2000  # rows worked out before they are written: memory stays flat
 
 
 def _insert(connection: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows of `_row`: (key, position, hash, document, folded text, small columns ...)."""
     connection.executemany(
-        "INSERT INTO docs (key, position, hash, doc, folded, title_f, authors_f, tags_f, key_fold, last_date,"
-        " list_date, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
+        "INSERT INTO docs (key, position, hash, title_f, authors_f, tags_f, key_fold, last_date, list_date, added)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(key, position, doc_hash, *small) for key, position, doc_hash, _, _, *small in rows],
     )
+    ids = "(SELECT id FROM docs WHERE key = ?)"
+    connection.executemany(f"INSERT INTO texts VALUES ({ids}, ?)", [(row[0], row[4]) for row in rows])
+    connection.executemany(f"INSERT INTO stored VALUES ({ids}, ?)", [(row[0], row[3]) for row in rows])
     rows.clear()
+
+
+def _delete(connection: sqlite3.Connection, keys: list[str]) -> None:
+    for table in ("texts", "stored", "docs"):
+        column = "id IN (SELECT id FROM docs WHERE key = ?)" if table != "docs" else "key = ?"
+        connection.executemany(f"DELETE FROM {table} WHERE {column}", [(key,) for key in keys])
 
 
 def _meta_or_none(connection: sqlite3.Connection) -> dict[str, Any] | None:

@@ -136,7 +136,7 @@ def test_an_index_of_another_format_is_rebuilt(db: Path) -> None:
     search_keys(db, "learning")
     with sqlite3.connect(index_path(db)) as connection:
         connection.execute("UPDATE meta SET value = 'old' WHERE name = 'format'")
-        connection.execute("UPDATE docs SET folded = 'nothing'")
+        connection.execute("UPDATE texts SET folded = 'nothing'")
     assert search_keys(db, "learning") == ["ab2024", "cd2023"]
 
 
