@@ -119,6 +119,9 @@ def _checked_blocks(ordered: list[Entry], profile: Profile, keep_comments: bool)
     """Each entry's block and warnings, in order, every block read back (two halves at once
     when there are many)."""
 
+    if not ordered:  # everything came from a cache: bibtexparser is not even imported
+        return []
+
     def export_part(part: list[Entry]) -> _Part:
         return _write_and_read_back(part, profile, keep_comments)
 
