@@ -34,6 +34,8 @@ import digestgen  # noqa: E402
 import peers  # noqa: E402
 
 DEFAULT_SEED = 20240501
+#: Rows of one screen: what the first-screen rows ask for (`--limit`).
+SCREEN = 40
 TAG_X = "bench-x"
 NOTE_TEXT = "Benchmark note: compare with the baseline in section 4."
 SMALL_N = 10_000  # at or below: absolute targets; above: targets relative to the floors
@@ -411,7 +413,7 @@ class Bench:
         gen_s = time.perf_counter() - t0
         meta.update(files=files, digest_mb=round(size / 1e6, 1), generate_s=round(gen_s, 2))
         self.say(f"generated {n} papers in {files} files ({size / 1e6:.1f} MB) in {gen_s:.1f}s")
-        ops_total = 24
+        ops_total = 25
 
         # 2. start-up floors and --help
         py = self.py
@@ -533,8 +535,9 @@ class Bench:
         meta["list_all_rows_terminal"] = count_rows(printed) if not lst_t.error else None
         for i, (word, share) in enumerate(((wide, "~100%"), (some, "~20%"))):
             first = self.measure(
-                f"search {word}  ({share}, first screen)", "read",
-                rl + db + ["search", word], ops_left=ops_total - 11 - 2 * i, stdout_path=str(printed),
+                f"search {word} --limit {SCREEN}  ({share}, first screen)", "read",
+                rl + db + ["search", word, "--limit", str(SCREEN)], ops_left=ops_total - 11 - 2 * i,
+                stdout_path=str(printed),
             )  # fmt: skip
             meta[f"search_{word}_rows_first_screen"] = count_rows(printed) if not first.error else None
             every = self.measure(
@@ -550,7 +553,7 @@ class Bench:
         cold_store = work / "cold-store.json"
 
         def fresh_copy(i: int) -> None:
-            remove(cold_store)
+            remove(cold_store)  # and its index: no cached BibTeX either
             export_file.unlink(missing_ok=True)
             if store.exists():  # else the export fails, and says so in its row
                 shutil.copyfile(store, cold_store)
@@ -607,6 +610,16 @@ class Bench:
             "status KEY read", "write", lambda i: rl + db + ["status", status_key(i), "read"], ops_left=ops_total - 20
         )
         self.check_writes(db, status_key(0), note_key(0), tag_key(0))
+        # the first read after a change: the store's index is brought up to date first
+        after_key = pick(span // 5)
+
+        def change_one(i: int) -> None:
+            self.exec(rl + db + ["status", after_key(i), "queued"])
+
+        self.measure(
+            f"search {digestgen.SEARCH_WORD}  (first read after a change)", "read",
+            rl + db + ["search", digestgen.SEARCH_WORD], ops_left=ops_total - 21, before_each=change_one,
+        )  # fmt: skip
 
         # the floors once more, after the commands: the machine may be shared, and a floor
         # measured only at one moment would carry that moment's load into every ratio
@@ -991,6 +1004,11 @@ def git_commit() -> str | None:
         return None
 
 
+def index_of(store: Path) -> Path:
+    """The derived index readlist keeps beside a store (readlist.index.index_path)."""
+    return store.with_name(store.name + ".index.sqlite")
+
+
 def count_rows(path: Path) -> int | None:
     """Entry rows in a table readlist printed (to a file or, with escapes, to a terminal)."""
     try:
@@ -1001,7 +1019,8 @@ def count_rows(path: Path) -> int | None:
 
 
 def remove(path: Path) -> None:
-    for p in (path, path.with_name(path.name + ".lock")):
+    """A store file, its lock and its derived index."""
+    for p in (path, path.with_name(path.name + ".lock"), index_of(path)):
         with contextlib.suppress(FileNotFoundError):
             p.unlink()
 

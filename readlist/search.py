@@ -18,9 +18,11 @@ A `word:value` whose `word` is not one of these fields is an ordinary word (URLs
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import total_ordering
 from typing import Any
 
 from readlist.errors import InvalidInput
@@ -194,30 +196,75 @@ def _year_range(value: str) -> tuple[int | None, int | None]:
     return first, last
 
 
-class _Haystack:
-    """One entry and, once a plain word asks for it, all its text folded in one string."""
+class Candidate:
+    """What the search reads of one entry: its key, newest digest date and text folded once.
 
-    __slots__ = ("_everything", "entry")
+    The entry itself is built only when a term or the caller needs it (`entry`): a derived
+    index hands over the folded text it keeps, so a plain-word search builds entries only for
+    the rows it shows.
+    """
 
-    def __init__(self, entry: Entry) -> None:
-        self.entry = entry
-        self._everything: str | None = None
+    __slots__ = ("_build", "_entry", "_everything", "key", "last_date")
+
+    def __init__(
+        self,
+        key: str,
+        last_date: str | None,
+        build: Callable[[], Entry],
+        everything: str | None = None,
+    ) -> None:
+        self.key = key
+        self.last_date = last_date
+        self._build = build
+        self._entry: Entry | None = None
+        self._everything = everything
+
+    @classmethod
+    def of(cls, entry: Entry) -> Candidate:
+        candidate = cls(entry.key, entry.last_date, lambda: entry)
+        candidate._entry = entry
+        return candidate
+
+    @property
+    def entry(self) -> Entry:
+        if self._entry is None:
+            self._entry = self._build()
+        return self._entry
+
+    def provide(self, entry: Entry) -> None:
+        """Hand over the entry, built with others in one go (`rank`'s `preload`)."""
+        self._entry = entry
 
     def everything(self) -> str:
         """The text fields, folded, in _TEXT_WEIGHTS order and split by _FIELD_BREAK."""
         if self._everything is None:
-            fields = _text_fields(self.entry)
-            joined = _FIELD_BREAK.join(fields)
-            # One C-speed lower() in the common plain case; else fold field by field so that
-            # only the field with the accent (usually a name) takes fold's slow path.
-            self._everything = fold(joined) if is_plain(joined) else _FIELD_BREAK.join(map(fold, fields))
+            self._everything = searchable_text(self.entry)
         return self._everything
+
+    def folded_field(self, number: int, raw: Callable[[Entry], str]) -> str:
+        """One text field folded (0 title, 1 authors): cut from the folded text when there is
+        one and it splits cleanly into its fields, else folded from the entry."""
+        if self._everything is not None:
+            parts = self._everything.split(_FIELD_BREAK)
+            if len(parts) == len(_TEXT_WEIGHTS):
+                return parts[number]
+        return fold(raw(self.entry))
+
+
+def searchable_text(entry: Entry) -> str:
+    """An entry's text fields folded for search, in _TEXT_WEIGHTS order, split by _FIELD_BREAK:
+    what a derived index keeps so that no search folds it again."""
+    fields = _text_fields(entry)
+    joined = _FIELD_BREAK.join(fields)
+    # One C-speed lower() in the common plain case; else fold field by field so that only
+    # the field with the accent (usually a name) takes fold's slow path.
+    return fold(joined) if is_plain(joined) else _FIELD_BREAK.join(map(fold, fields))
 
 
 def prefilter(query: Query) -> Callable[[Mapping[str, Any]], bool] | None:
     """A test on an entry's stored form that every match passes, for plain-word queries.
 
-    It folds the same fields as `_Haystack` and looks for each word's longest part, so the
+    It folds the same fields as `searchable_text` and looks for each word's longest part, so the
     search proper builds and scores only the few entries that pass. None when the query has
     field prefixes or exclusions (those need the entry itself).
     """
@@ -266,7 +313,7 @@ def _word_pattern(value: str) -> re.Pattern[str]:
 
 
 #: What a term gives an entry: the weight it adds to the score, or None if it does not match.
-_Matcher = Callable[[_Haystack], float | None]
+_Matcher = Callable[[Candidate], float | None]
 
 
 def _matcher(term: Term, year_of: Callable[[Entry], int | None]) -> _Matcher:
@@ -280,7 +327,7 @@ def _matcher(term: Term, year_of: Callable[[Entry], int | None]) -> _Matcher:
         first, last = term.years
         return lambda hay: weight if _within(year_of(hay.entry), first, last) else None
     if term.field == "author":
-        return lambda hay: weight if term.value in fold(_SEPARATOR.join(hay.entry.authors)) else None
+        return lambda hay: weight if term.value in hay.folded_field(1, _joined_authors) else None
     if term.field == "topic":
         return lambda hay: weight if term.value in fold(_topics(hay.entry)) else None
     if term.field == "cat":  # a category (cat:cs.CV) or a whole archive (cat:cs)
@@ -289,10 +336,20 @@ def _matcher(term: Term, year_of: Callable[[Entry], int | None]) -> _Matcher:
     # A substring test (C speed) rejects most entries before the word-start regex runs.
     needle = max(term.value.split(" "), key=len)
     pattern = _word_pattern(term.value)
-    if term.field == "title":
-        return lambda hay: weight if needle in (text := fold(hay.entry.title)) and pattern.search(text) else None
+    if term.field == "any" and " " not in term.value and not _UNSPACED_SCRIPT.match(term.value):
+        word = term.value
 
-    def best_field_weight(hay: _Haystack) -> float | None:
+        def best_field_weight_of_word(hay: Candidate) -> float | None:
+            """As `best_field_weight` below for one word, without the regex engine."""
+            text = hay.everything()
+            start = _word_start(text, word)
+            return None if start < 0 else _TEXT_WEIGHTS[text.count(_FIELD_BREAK, 0, start)]
+
+        return best_field_weight_of_word
+    if term.field == "title":
+        return lambda hay: weight if needle in (text := hay.folded_field(0, _title)) and pattern.search(text) else None
+
+    def best_field_weight(hay: Candidate) -> float | None:
         """The leftmost match lies in the best field, as fields are joined best first."""
         text = hay.everything()
         match = pattern.search(text) if needle in text else None
@@ -301,6 +358,37 @@ def _matcher(term: Term, year_of: Callable[[Entry], int | None]) -> _Matcher:
         return _TEXT_WEIGHTS[text.count(_FIELD_BREAK, 0, match.start())]
 
     return best_field_weight
+
+
+def _word_start(text: str, word: str) -> int:
+    """Where `word` first occurs in `text` at the start of a word (as `_word_pattern`'s
+    `(?<!\\w)`: not after a letter, digit or underscore), else -1."""
+    start = text.find(word)
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start = text.find(word, start + 1)
+    return start
+
+
+def required_substrings(query: Query) -> list[str]:
+    """Text that every entry the query matches has in its `searchable_text`: a pre-filter
+    (an index runs it in SQL) before the terms are tested one by one."""
+    needles = []
+    for term in query.terms:
+        if term.exclude:
+            continue
+        if term.field in ("any", "title"):
+            needles.append(max(term.value.split(" "), key=len))
+        elif term.field == "author":
+            needles.append(term.value)
+    return needles
+
+
+def _joined_authors(entry: Entry) -> str:
+    return _SEPARATOR.join(entry.authors)
+
+
+def _title(entry: Entry) -> str:
+    return entry.title
 
 
 def _in_category(category: str, wanted: str, archive: str) -> bool:
@@ -313,28 +401,116 @@ def _within(year: int | None, first: int | None, last: int | None) -> bool:
 
 
 def search(entries: Iterable[Entry], query: Query, year_of: Callable[[Entry], int | None]) -> list[Hit]:
-    """Entries matching every term of `query`, best first.
+    """Entries matching every term of `query`, best first (see `rank`)."""
+    return rank(map(Candidate.of, entries), query, year_of)
+
+
+def rank(
+    candidates: Iterable[Candidate],
+    query: Query,
+    year_of: Callable[[Entry], int | None],
+    limit: int | None = None,
+    preload: Callable[[list[Candidate]], None] | None = None,
+) -> list[Hit]:
+    """The candidates matching every term of `query`, best first, at most `limit` of them.
 
     Ranking: the score (title > authors > tags/topic > abstract/comment/notes), then the
-    newest digest date, then the key, so the same store always gives the same order.
+    newest digest date, then the key, so the same store always gives the same order. Only
+    the hits kept become entries, when a plain-word query needed none to match; `preload`,
+    if given, builds those in one go.
     """
     order = sorted(query.terms, key=lambda t: (_COST[t.field], t.exclude, -len(t.value)))
     plan = [(_matcher(term, year_of), term.exclude) for term in order]
     highlight = _Highlighter([term for term in query.terms if not term.exclude])
-    hits: list[Hit] = []
-    for entry in entries:
-        hay = _Haystack(entry)
+    matched: list[tuple[float, str, str, Candidate]] = []
+    for candidate in candidates:
         score = 0.0
         for matcher, exclude in plan:
-            weight = matcher(hay)
+            weight = matcher(candidate)
             if (weight is None) != exclude:  # a wanted term missed, or an excluded one matched
                 break
             score += weight or 0.0
         else:
-            hits.append(Hit(entry, score, highlight))
-    hits.sort(key=lambda hit: hit.entry.key)
-    hits.sort(key=lambda hit: (hit.score, hit.entry.last_date or ""), reverse=True)
-    return hits
+            matched.append((score, candidate.last_date or "", candidate.key, candidate))
+    matched.sort(key=lambda found: found[2])
+    matched.sort(key=lambda found: (found[0], found[1]), reverse=True)
+    kept = matched[:limit] if limit is not None else matched
+    if preload is not None:
+        preload([candidate for _, _, _, candidate in kept])
+    return [Hit(candidate.entry, score, highlight) for score, _, _, candidate in kept]
+
+
+def bounds_by_first_occurrence(query: Query) -> list[str] | None:
+    """For a query of plain words and phrases only: the word of each term whose first
+    occurrence in `searchable_text` bounds the term's weight from above (the field it falls
+    in is the best field the term can match in, as fields are joined best first). None for
+    other queries. See `rank_first`."""
+    if not all(term.field == "any" and not term.exclude for term in query.terms):
+        return None
+    return [max(term.value.split(" "), key=len) for term in query.terms]
+
+
+#: How `searchable_text` is made: its fields, split by FIELD_BREAK, and their weights.
+FIELD_WEIGHTS = _TEXT_WEIGHTS
+FIELD_BREAK = _FIELD_BREAK
+
+
+def rank_first(
+    bounded: Iterable[tuple[float, Candidate]],
+    query: Query,
+    year_of: Callable[[Entry], int | None],
+    limit: int,
+    preload: Callable[[list[Candidate]], None] | None = None,
+) -> list[Hit]:
+    """`rank(...)[:limit]` over candidates that come with an upper bound of their score,
+    ordered by (bound, newest date) descending, then key: it stops as soon as no later
+    candidate can rank among the first `limit`, so a search that hits every paper looks at
+    a few rows more than it shows."""
+    if limit <= 0:
+        return []
+    plan = [_matcher(term, year_of) for term in query.terms]
+    highlight = _Highlighter(list(query.terms))
+    kept: list[tuple[float, str, _KeyLast, Candidate]] = []  # a heap: the last-ranked kept hit first
+    for bound, candidate in bounded:
+        date = candidate.last_date or ""
+        if len(kept) >= limit and (bound, date, _KeyLast(candidate.key)) <= kept[0][:3]:
+            break  # this candidate, and every one after it, ranks after all that are kept
+        score = 0.0
+        for matcher in plan:
+            weight = matcher(candidate)
+            if weight is None:
+                break
+            score += weight
+        else:
+            found = (score, date, _KeyLast(candidate.key), candidate)
+            if len(kept) < limit:
+                heapq.heappush(kept, found)
+            elif found[:3] > kept[0][:3]:
+                heapq.heapreplace(kept, found)
+    best = sorted(kept, key=lambda found: found[:3], reverse=True)
+    if preload is not None:
+        preload([candidate for _, _, _, candidate in best])
+    return [Hit(candidate.entry, score, highlight) for score, _, _, candidate in best]
+
+
+@total_ordering
+class _KeyLast:
+    """A key that sorts backwards, so that (score, date, _KeyLast(key)) sorts in the ranking's
+    order: a higher score, a newer date, then a key earlier in A-Z rank before."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _KeyLast) and self.key == other.key
+
+    def __lt__(self, other: _KeyLast) -> bool:
+        return self.key > other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
 
 
 class _Highlighter:

@@ -82,6 +82,10 @@ def _load(path: Path) -> dict[str, dict[str, Any]]:
         return _new_data()
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the store ({exc.strerror})") from exc
+    return _parse(path, raw)
+
+
+def _parse(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
     if not raw.strip():
         return _new_data()
     try:
@@ -90,6 +94,12 @@ def _load(path: Path) -> dict[str, dict[str, Any]]:
         raise StoreError(f"{path}: the store is not valid JSON ({exc}); it was left unchanged") from exc
     _check_schema(path, data)
     return data  # type: ignore[no-any-return]  # checked by _check_schema
+
+
+def parse_store(path: Path, raw: bytes) -> list[dict[str, Any]]:
+    """The entry documents of a store file's bytes, checked as `open_store` checks them, in
+    the file's order: what a derived index (`readlist.index`) is built from."""
+    return list(_parse(path, raw).get(_ENTRIES, {}).values())
 
 
 def _new_data() -> dict[str, dict[str, Any]]:

@@ -1,12 +1,13 @@
 """The picture in README "Architecture" holds: every import between readlist's parts points down.
 
-    cli -> services -> {readers, bib, search, store} -> base (models, errors, textnorm ...)
+    cli -> services -> {readers, bib, search, store, index} -> base (models, errors, textnorm ...)
+    index (a derived, rebuildable file beside the store) -> {search, store}
     cli -> config -> base;  services -> config
     cli -> output -> {bib, base};  services -> output's pure shapes (export writes them)
 
 Each module belongs to one part (`part_of`); each import of another readlist module, at the
 top or inside a function, must follow an arrow of `ARROWS`. Third-party libraries have one
-home each: typer the CLI, rich `output.render`, tinydb `store`.
+home each: typer the CLI, rich `output.render`, tinydb `store`, sqlite3 `index`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ LOOSE_MODULES = {
     "readlist.search": "search",
     "readlist.store": "store",
     "readlist.undo_journal": "store",
+    "readlist.index": "index",
     "readlist": "base",
     "readlist.models": "base",
     "readlist.arxiv": "base",
@@ -47,13 +49,14 @@ PACKAGES = {"cli", "services", "output", "readers", "bib"}
 ARROWS = {
     "entry": {"cli"},
     "cli": {"services", "output", "config", "base"},
-    "services": {"readers", "bib", "search", "store", "output", "config", "base"},
+    "services": {"readers", "bib", "search", "store", "index", "output", "config", "base"},
     "output": {"bib", "base"},
     "readers": {"bib", "base"},
     "bib": {"base"},
     "search": {"base"},
     "store": {"base"},
     "config": {"base"},
+    "index": {"search", "store", "base"},
     "base": set(),
 }
 #: Of output, services use only what is pure: the shapes an export writes and wording rules.
@@ -62,7 +65,12 @@ SERVICES_MAY_USE_OF_OUTPUT = {"readlist.output.shapes", "readlist.output.text"}
 #: names, for --help) from the readers' package root, and nothing else of theirs.
 CLI_MAY_READ = {"readlist.readers"}
 #: Third-party libraries that only one place may import.
-ONE_HOME = {"typer": {"cli"}, "rich": {"readlist.output.render"}, "tinydb": {"readlist.store"}}
+ONE_HOME = {
+    "typer": {"cli"},
+    "rich": {"readlist.output.render"},
+    "tinydb": {"readlist.store"},
+    "sqlite3": {"readlist.index"},
+}
 
 
 def module_name(path: Path) -> str:

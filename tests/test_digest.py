@@ -363,7 +363,13 @@ topics = plain_lines.filter(lambda s: _NOT_A_TOPIC.match(s) is None and COMMENTA
 # One name each: no list separators, no "and"/"&"/"et al.", no whitespace runs, no braces (they
 # group), and no lone "Jr"/"II" (after a comma it is the previous author's suffix, by design).
 author_names = _free_text.filter(
-    lambda s: "{" not in s and "}" not in s and split_author_line(s) == [s] and split_author_line(f"A, {s}") == ["A", s]
+    lambda s: (
+        "{" not in s
+        and "}" not in s
+        and split_author_line(s) == [s]
+        and split_author_line(f"A, {s}") == ["A", s]
+        and split_author_line(f"{s}, A") == [s, "A"]
+    )
 )
 comments = _free_text.filter(bool)
 

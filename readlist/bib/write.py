@@ -1,18 +1,22 @@
 """Entries -> .bib text (BIBTEX.md §0-§6), with bibtexparser 2.x.
 
 Export builds bibtexparser `Entry`/`Field` objects from strings that are already LaTeX-safe
-(`readlist.bib.latex`), writes them with the in-place unparse stack and re-parses the result:
-a file that does not read back is an error, never something handed to the user. A large
-export runs in two halves at once (`readlist.bib.parallel`).
+(`readlist.bib.latex`), writes each entry's block with the in-place unparse stack and
+re-parses the blocks: a block that does not read back as exactly its entry is an error, never
+something handed to the user. Checked blocks can be cached by the entry's content
+(`BlockCache`), so an unchanged entry is neither written nor checked again. A large export
+runs in two halves at once (`readlist.bib.parallel`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from readlist import __version__
 from readlist.bib.keys import CITABLE_KEY
 from readlist.bib.latex import escape_text, protect_title, sanitize_url
 from readlist.bib.latex_unicode import transliterated, word_set
@@ -26,7 +30,7 @@ from readlist.names import bibtex_authors, join_suffixes
 if TYPE_CHECKING:
     from bibtexparser.model import Field
 
-__all__ = ["BibtexExportError", "export_bibtex", "export_bibtex_with_warnings"]
+__all__ = ["BibtexExportError", "BlockCache", "Pending", "export_bibtex", "export_bibtex_with_warnings"]
 
 
 class BibtexExportError(InvalidInput):
@@ -56,37 +60,85 @@ def export_bibtex(entries: list[Entry], profile: Profile = BIBTEX, keep_comments
     return export_bibtex_with_warnings(entries, profile, keep_comments)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An entry to export, known by its key and a hash of its content: it is built (`build`)
+    only when no checked block of that content is cached."""
+
+    key: str
+    content: bytes
+    build: Callable[[], Entry]
+
+
+class BlockCache(Protocol):
+    """Checked BibTeX blocks by content hash, for one `variant` (profile and options)."""
+
+    def bibtex(self, variant: str) -> Mapping[bytes, tuple[str, list[str]]]: ...
+
+    def remember_bibtex(self, variant: str, blocks: Iterable[tuple[bytes, str, list[str]]]) -> None: ...
+
+
+#: Part of every cached block's variant: a new readlist writes its blocks anew.
+BLOCK_FORMAT = f"1/{__version__}"
+
+
 def export_bibtex_with_warnings(
-    entries: list[Entry], profile: Profile = BIBTEX, keep_comments: bool = False
+    entries: Sequence[Entry | Pending],
+    profile: Profile = BIBTEX,
+    keep_comments: bool = False,
+    cache: BlockCache | None = None,
 ) -> tuple[str, list[str]]:
     """`export_bibtex`, plus one line for each entry the output cannot carry as it is.
 
-    The text is read back before it is returned: no broken block, no entry lost. A large
-    export is written and checked in two halves at once (about half the time on two cores;
-    the halves join into exactly the one-piece text).
+    Every entry's block is read back before it is used: it must parse as exactly that entry,
+    the whole of its text, with no broken block, so that blocks joined in any order are a
+    file that reads back as those entries. A `cache` keeps checked blocks by the content hash
+    of `Pending` entries: an entry whose content is unchanged is not written or checked again.
+    A large export is written and checked in two halves at once.
     """
-    _check_keys(entries)
-    ordered = sorted(entries, key=lambda entry: entry.key)
+    pending = [item if isinstance(item, Pending) else Pending(item.key, b"", _given(item)) for item in entries]
+    _check_keys([item.key for item in pending])
+    ordered = sorted(pending, key=lambda item: item.key)
+    variant = f"{profile.name}/{'annote' if keep_comments else 'plain'}/{BLOCK_FORMAT}"
+    known = cache.bibtex(variant) if cache is not None else {}
+    missing = [item for item in ordered if not item.content or item.content not in known]
+    written = _checked_blocks([item.build() for item in missing], profile, keep_comments)
+    fresh = {item.key: block for item, block in zip(missing, written, strict=True)}
+    if cache is not None and missing:
+        cache.remember_bibtex(variant, [(item.content, *fresh[item.key]) for item in missing if item.content])
+    blocks = [fresh[item.key] if item.key in fresh else known[item.content] for item in ordered]
+    text = _BLOCK_SEPARATOR.join(block for block, _ in blocks)
+    return text, [warning for _, warnings in blocks for warning in warnings]
+
+
+def _given(entry: Entry) -> Callable[[], Entry]:
+    return lambda: entry
+
+
+def _checked_blocks(ordered: list[Entry], profile: Profile, keep_comments: bool) -> list[tuple[str, list[str]]]:
+    """Each entry's block and warnings, in order, every block read back (two halves at once
+    when there are many)."""
+
+    if not ordered:  # everything came from a cache: bibtexparser is not even imported
+        return []
 
     def export_part(part: list[Entry]) -> _Part:
         return _write_and_read_back(part, profile, keep_comments)
 
     parts = [export_part(ordered)] if len(ordered) < _PARALLEL_ENTRIES else in_two(ordered, export_part)
-    text = _BLOCK_SEPARATOR.join(part.text for part in parts if part.text)
-    read, lines_before = 0, 0
+    lines_before = 0
     for part in parts:
         if part.failed:
             raise BibtexExportError(
                 f"the export does not read back as BibTeX ({part.failed} broken block(s), the first at "
                 f"line {lines_before + (part.first_failed_line or 0)}); nothing was written"
             )
-        read += part.entries_read
-        lines_before += part.text.count("\n") + 1
-    if read != len(ordered):
-        raise BibtexExportError(
-            f"the export reads back as {read} entries instead of {len(ordered)}; nothing was written"
-        )
-    return text, [warning for part in parts for warning in part.warnings]
+        if part.mismatched is not None:
+            raise BibtexExportError(
+                f"the export of {part.mismatched} does not read back as that entry alone; nothing was written"
+            )
+        lines_before += sum(block.count("\n") for block, _ in part.blocks) + len(part.blocks)
+    return [block for part in parts for block in part.blocks]
 
 
 #: Below this many entries the export runs in-process; above, half of it in a second process.
@@ -96,34 +148,46 @@ _BLOCK_SEPARATOR = "\n"
 
 @dataclass(frozen=True, slots=True)
 class _Part:
-    text: str
-    entries_read: int
+    blocks: list[tuple[str, list[str]]]  # (text, warnings) of each entry
     first_failed_line: int | None
     failed: int
-    warnings: list[str]
+    mismatched: str | None  # the key of the first entry whose block reads back otherwise
 
 
 def _write_and_read_back(ordered: list[Entry], profile: Profile, keep_comments: bool) -> _Part:
     from bibtexparser import Library, parse_string, write_string
     from bibtexparser.middlewares import default_unparse_stack
-    from bibtexparser.model import Block
     from bibtexparser.model import Entry as BibEntry
     from bibtexparser.writer import BibtexFormat
 
     if not ordered:
-        return _Part("", 0, None, 0, [])
-    blocks: list[Block] = [BibEntry(*_bibtex_entry(entry, profile, keep_comments)) for entry in ordered]
+        return _Part([], None, 0, None)
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]
     fmt.indent, fmt.value_column, fmt.trailing_comma, fmt.block_separator = "  ", 16, True, _BLOCK_SEPARATOR
-    text: str = write_string(
-        Library(blocks),
-        unparse_stack=default_unparse_stack(allow_inplace_modification=True),
-        bibtex_format=fmt,
-    )
-    library = parse_string(text, parse_stack=[])
+    unparse = default_unparse_stack(allow_inplace_modification=True)
+    texts: list[str] = [
+        write_string(
+            Library([BibEntry(*_bibtex_entry(entry, profile, keep_comments))]),
+            unparse_stack=unparse,
+            bibtex_format=fmt,
+        )
+        for entry in ordered
+    ]
+    library = parse_string(_BLOCK_SEPARATOR.join(texts), parse_stack=[])
     first = block_line(library.failed_blocks[0]) if library.failed_blocks else None
-    warnings = [warning for entry in ordered for warning in _warnings(entry, profile)]
-    return _Part(text, len(library.entries), first, len(library.failed_blocks), warnings)
+    read = library.entries
+    mismatched = next(
+        (
+            entry.key
+            for index, entry in enumerate(ordered)
+            if index >= len(read) or read[index].key != entry.key or read[index].raw != texts[index].rstrip("\n")
+        ),
+        None,
+    )
+    if len(read) > len(ordered) and mismatched is None:
+        mismatched = read[len(ordered)].key
+    blocks = [(text, _warnings(entry, profile)) for text, entry in zip(texts, ordered, strict=True)]
+    return _Part(blocks, first, len(library.failed_blocks), mismatched)
 
 
 def _warnings(entry: Entry, profile: Profile) -> list[str]:
@@ -235,17 +299,17 @@ def _digest_month(entry: Entry) -> str:
     return _month_macro(first[5:7]) if re.match(r"\d{4}-\d\d", first) else ""
 
 
-def _check_keys(entries: list[Entry]) -> None:
+def _check_keys(keys: list[str]) -> None:
     seen: dict[str, str] = {}
-    for entry in entries:
-        if not CITABLE_KEY.fullmatch(entry.key):
-            raise BibtexExportError(f"citation key {entry.key!r} cannot be written in BibTeX")
-        folded = entry.key.casefold()
+    for key in keys:
+        if not CITABLE_KEY.fullmatch(key):
+            raise BibtexExportError(f"citation key {key!r} cannot be written in BibTeX")
+        folded = key.casefold()
         if folded in seen:
             raise BibtexExportError(
-                f"citation keys {seen[folded]!r} and {entry.key!r} differ only in case, which BibTeX and biber reject"
+                f"citation keys {seen[folded]!r} and {key!r} differ only in case, which BibTeX and biber reject"
             )
-        seen[folded] = entry.key
+        seen[folded] = key
 
 
 @lru_cache(maxsize=65536)  # the same people write many papers: a library repeats names a lot

@@ -11,22 +11,32 @@ from readlist.errors import NotFound
 from readlist.models import EntryList, Journal, Link, NextUp, Shown, Stats, TagCounts
 from readlist.services import library
 from readlist.services.library import Selection
-from readlist.services.session import reading
+from readlist.services.session import indexed, reading
 
 
 def list_entries(db: Path | None, selection: Selection, new_only: bool = False) -> EntryList:
     """The entries `selection` picks; with `new_only`, among those the last import added."""
+    from readlist import config
+
     library.check_selection(selection)
+    columns = config.load().list_columns
+    order = None if new_only else library.order_only(selection)
+    if order is not None:
+        with indexed(db) as index:
+            if index is not None:
+                listed = index.listed(*order, selection.limit)
+                return EntryList(listed, limited=selection.limit is not None, columns=columns)
     with reading(db) as store:
         if new_only:
             selection = replace(selection, keys=frozenset(store.last_import()))
         entries = library.select(store.entries(), selection)
-    from readlist import config
-
-    return EntryList(entries, limited=selection.limit is not None, columns=config.load().list_columns)
+    return EntryList(entries, limited=selection.limit is not None, columns=columns)
 
 
 def show(db: Path | None, key: str) -> Shown:
+    with indexed(db) as index:
+        if index is not None:
+            return Shown(library.resolve(index, key))
     with reading(db) as store:
         return Shown(library.resolve(store, key))
 
@@ -43,6 +53,10 @@ def link(db: Path | None, key: str, pdf: bool = False) -> Link:
     raise NotFound(f"{entry.key} has {what}; set one with `readlist edit {entry.key} --arxiv ID` or --url")
 
 
+#: Up to this many rows, `search --limit` ranks on score bounds and stops early.
+FIRST_SCREEN_ROWS = 1000
+
+
 def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
     """Entries matching `query` (the language of `readlist.search`), best first."""
     from readlist import search as engine
@@ -50,9 +64,20 @@ def search(db: Path | None, query: str, limit: int | None = None) -> EntryList:
 
     parsed = engine.parse_query(query)
     library.check_limit(limit)
-    with reading(db) as store:
-        hits = engine.search(store.entries(where=engine.prefilter(parsed)), parsed, year_of=publication_year)
-    hits = hits[:limit] if limit is not None else hits
+    # A screenful stops early on score bounds; a long --limit reads every hit in one scan.
+    screen = limit is not None and limit <= FIRST_SCREEN_ROWS
+    bounds = engine.bounds_by_first_occurrence(parsed) if screen else None
+    with indexed(db) as index:
+        if index is not None and limit is not None and bounds is not None:
+            bounded = index.bounded_candidates(bounds)
+            hits = engine.rank_first(bounded, parsed, publication_year, limit, preload=index.preload)
+        elif index is not None:
+            candidates = index.candidates(engine.required_substrings(parsed))
+            hits = engine.rank(candidates, parsed, publication_year, limit, preload=index.preload)
+    if index is None:
+        with reading(db) as store:
+            entries = store.entries(where=engine.prefilter(parsed))
+        hits = engine.rank(map(engine.Candidate.of, entries), parsed, publication_year, limit)
     return EntryList([hit.entry for hit in hits], engine.Highlights(hits), limited=limit is not None)
 
 

@@ -10,7 +10,7 @@ from readlist.errors import InvalidInput
 from readlist.models import BIBTEX, PROFILES, Citation, Entry, Exported, Profile
 from readlist.services import library
 from readlist.services.library import Selection
-from readlist.services.session import reading, store_path
+from readlist.services.session import indexed, reading, store_path
 
 _LATEX_COMMAND = re.compile(r"[A-Za-z]+\*?")
 
@@ -32,17 +32,37 @@ def export(
     library.check_selection(selection)
     if output is not None and str(output) == "-":
         output = None  # `-o -` is stdout
-    with reading(db) as store:
-        entries = library.resolve_all(store, keys) if keys else store.entries()
-    del store  # the parsed file is not needed while the export is built: free it
-    chosen = library.select(entries, selection)
     check_format(fmt)
-    text, warnings = export_text(chosen, fmt, resolve_profile(profile), keep_comments)
+    chosen_profile = resolve_profile(profile)
+    exported = None
+    if fmt == "bibtex" and not keys and library.chooses_everything(selection):
+        exported = _everything_as_bibtex(db, chosen_profile, keep_comments)
+    if exported is None:
+        with reading(db) as store:
+            entries = library.resolve_all(store, keys) if keys else store.entries()
+        del store  # the parsed file is not needed while the export is built: free it
+        chosen = library.select(entries, selection)
+        exported = (*export_text(chosen, fmt, chosen_profile, keep_comments), len(chosen))
+    text, warnings, count = exported
     if output is not None:
-        if not chosen:
+        if not count:
             raise InvalidInput(f"no entries match; {output} was left as it was")
         write_output(output, text, store_path=store_path(db))
-    return Exported(text, len(chosen), warnings, output)
+    return Exported(text, count, warnings, output)
+
+
+def _everything_as_bibtex(db: Path | None, profile: Profile, keep_comments: bool) -> tuple[str, list[str], int] | None:
+    """Every entry as BibTeX through the store's index, whose cache keeps each entry's checked
+    block by content: only entries changed since the last export are written and checked
+    again. None when there is no index to be had."""
+    from readlist.bib.write import Pending, export_bibtex_with_warnings
+
+    with indexed(db) as index:
+        if index is None:
+            return None
+        pending = [Pending(key, content, build) for key, content, build in index.hashed()]
+        text, warnings = export_bibtex_with_warnings(pending, profile, keep_comments, cache=index)
+    return text, warnings, len(pending)
 
 
 def cite(db: Path | None, keys: list[str], command: str = "cite", bib: bool = False) -> Citation:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from readlist import arxiv, textnorm
 from readlist.choices import LEAST_URGENT, MOST_URGENT, SORTS
@@ -23,8 +23,16 @@ from readlist.undo_journal import ENTRIES
 _SORTABLE = re.compile(r"[^\w\s]|\\[a-z]+")
 
 
+class Keyed(Protocol):
+    """Where entries are found by key: the store, or its derived index."""
+
+    def get(self, key: str) -> Entry | None: ...
+
+    def keys(self) -> list[str]: ...
+
+
 # -- keys ------------------------------------------------------------------------------------
-def resolve(store: Store, key: str) -> Entry:
+def resolve(store: Keyed, key: str) -> Entry:
     """The entry for a key typed by a person: exact, else case-insensitive, else an error."""
     entry = store.get(key)
     if entry is not None:
@@ -80,6 +88,27 @@ def _sort_key(sort: str) -> Callable[[Entry], Any]:
     return keys[sort]
 
 
+#: The sorts whose order the derived index keeps (`readlist.index.SORT_COLUMNS`).
+_INDEXED_SORTS = ("date", "added", "key")
+_DESCENDING = ("date", "added", "year", "priority")
+
+
+def order_only(sel: Selection) -> tuple[str, bool] | None:
+    """(sort, descending) when `sel` filters nothing and sorts as the index can; else None."""
+    if not _filters_nothing(sel) or sel.sort not in _INDEXED_SORTS:
+        return None
+    return sel.sort, (sel.sort in _DESCENDING) != sel.reverse
+
+
+def chooses_everything(sel: Selection) -> bool:
+    """Whether `sel` keeps every entry (in some order)."""
+    return _filters_nothing(sel) and sel.limit is None
+
+
+def _filters_nothing(sel: Selection) -> bool:
+    return not any((sel.topic, sel.since, sel.until, sel.tags, sel.status, sel.keys is not None))
+
+
 def check_selection(sel: Selection) -> Selection:
     """Refuse a selection no entry can be chosen by, before the store is read."""
     if sel.sort not in SORTS:
@@ -118,7 +147,7 @@ def select(entries: list[Entry], sel: Selection) -> list[Entry]:
         chosen.append(entry)
     # "Newest first" is what people expect from dates and priorities; names read A to Z.
     # Ties keep key order (the sort is stable), whichever way the main order runs.
-    descending = sel.sort in ("date", "added", "year", "priority")
+    descending = sel.sort in _DESCENDING
     chosen.sort(key=lambda e: e.key.casefold())
     chosen.sort(key=_sort_key(sel.sort), reverse=descending != sel.reverse)
     return chosen[: sel.limit] if sel.limit is not None else chosen

@@ -6,10 +6,17 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readlist.errors import NotFound
 from readlist.store import Store as Store  # the type of what `reading`/`writing` give
 from readlist.store import default_path, open_store
+
+if TYPE_CHECKING:
+    from readlist.index import Index
+
+#: Set (to anything but "" or "0") to read the store itself, never its derived index.
+NO_INDEX_VARIABLE = "READLIST_NO_INDEX"
 
 
 def store_path(db: Path | None) -> Path:
@@ -37,6 +44,21 @@ def reading(db: Path | None) -> Iterator[Store]:
     path = require_store(db)
     with open_store(path) as store:
         yield store
+
+
+@contextmanager
+def indexed(db: Path | None) -> Iterator[Index | None]:
+    """The store's derived index, up to date, for reading; None when there is none to be had
+    (`READLIST_NO_INDEX`, a directory readlist cannot write, a store it cannot read): the
+    caller then reads the store with `reading`, which also reports what is wrong with it."""
+    path = require_store(db)
+    if os.environ.get(NO_INDEX_VARIABLE, "") not in ("", "0"):
+        yield None
+        return
+    from readlist.index import open_index  # sqlite3: only for the commands that read through it
+
+    with open_index(path) as index:
+        yield index
 
 
 def require_store(db: Path | None) -> Path:
