@@ -88,3 +88,20 @@ def test_a_pipe_gets_every_entry_whole_one_line_each(
         "Lee et al.",
         " ".join(long_title.split()),
     ]
+
+
+def test_many_export_warnings_are_summed_up_by_kind() -> None:
+    from readlist.output.emit import WARNINGS_IN_FULL, summarised_warnings
+
+    hint = "(--profile biblatex keeps them, for XeLaTeX or LuaLaTeX)"
+    letters = [f"k{n}: ð written in plain Latin letters for pdflatex {hint}" for n in range(WARNINGS_IN_FULL + 2)]
+    year = ["nodate has no year; BibTeX styles will warn (readlist edit nodate --year YYYY)"]
+    odd = ["something else entirely"]
+
+    assert summarised_warnings(letters[:WARNINGS_IN_FULL]) == letters[:WARNINGS_IN_FULL]
+    assert summarised_warnings(letters + year + odd) == [
+        "something else entirely",
+        f"{WARNINGS_IN_FULL + 2} entries: letters written in plain Latin letters for pdflatex: "
+        f"k0 (ð), k1 (ð), k2 (ð), k3 (ð), k4 (ð) and {WARNINGS_IN_FULL - 3} more {hint}",
+        "1 entry: no year; BibTeX styles will warn: nodate (readlist edit KEY --year YYYY)",
+    ]

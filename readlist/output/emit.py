@@ -9,6 +9,7 @@ stdout stays scriptable.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Literal
 
@@ -260,12 +261,53 @@ def _short(value: object, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: Export warnings that many entries of a large list share, each with its key and detail.
+_WARNING_KINDS = (
+    (
+        re.compile(r"(?P<key>\S+): (?P<detail>.+?) written in plain Latin letters for pdflatex \((?P<hint>.+)\)"),
+        "letters written in plain Latin letters for pdflatex",
+    ),
+    (
+        re.compile(r"(?P<key>\S+) has no year; BibTeX styles will warn \((?P<hint>.+)\)"),
+        "no year; BibTeX styles will warn",
+    ),
+)
+#: Up to this many warnings are printed one a line; more are summed up by kind.
+WARNINGS_IN_FULL = 10
+_EXAMPLES = 5
+
+
+def summarised_warnings(warnings: list[str]) -> list[str]:
+    """Every warning when there are few; else one line per kind (how many entries, a few of
+    them, the hint once), so that exporting 10,000 papers does not print 2,000 lines."""
+    if len(warnings) <= WARNINGS_IN_FULL:
+        return warnings
+    grouped: dict[str, list[re.Match[str]]] = {}
+    alone = []
+    for warning in warnings:
+        for pattern, kind in _WARNING_KINDS:
+            if match := pattern.fullmatch(warning):
+                grouped.setdefault(kind, []).append(match)
+                break
+        else:
+            alone.append(warning)
+    lines = list(alone)
+    for kind, matches in grouped.items():
+        examples = ", ".join(
+            m["key"] + (f" ({m['detail']})" if "detail" in m.groupdict() else "") for m in matches[:_EXAMPLES]
+        )
+        more = f" and {len(matches) - _EXAMPLES} more" if len(matches) > _EXAMPLES else ""
+        hint = matches[0]["hint"].replace(matches[0]["key"], "KEY")
+        lines.append(f"{plural(len(matches), 'entry', 'entries')}: {kind}: {examples}{more} ({hint})")
+    return lines
+
+
 def _exported(result: Exported) -> None:
     from readlist.output import render
 
     if not result.count:
         render.message("No entries match; the export is empty.")
-    for warning in result.warnings:
+    for warning in summarised_warnings(result.warnings):
         render.message(f"Warning: {warning}")
     if result.output is None:
         _stdout(result.text)
