@@ -438,3 +438,23 @@ def test_greek_letters_in_names_are_spelled_not_typeset_as_math() -> None:
     bib = export_bibtex([_entry(authors=["Αριστοτέλης Παπαδόπουλος"], title=r"The $\alpha$ Trick")])
     assert "author        = {Papadopoylos, Aristotelis}," in bib
     assert "{$\\alpha$}" in bib
+
+
+def test_more_alike_author_year_labels_than_natbib_can_letter_are_warned_about() -> None:
+    from readlist.bib.write import MOST_ALIKE_LABELS, export_bibtex_with_warnings
+
+    def chen(n: int, authors: list[str]) -> Entry:
+        return Entry(key=f"chen2024p{n}", title=f"Paper {n}", authors=authors, year=2024)
+
+    crowd = [chen(n, ["Bo Chen", "Ann Lee", "Wei Xu"]) for n in range(MOST_ALIKE_LABELS + 1)]
+    pair = [chen(100 + n, ["Bo Chen", "Ann Lee"]) for n in range(MOST_ALIKE_LABELS + 1)]
+    _, warnings = export_bibtex_with_warnings(crowd + pair)
+    crowded = [w for w in warnings if "share the label" in w]
+    assert [w.split(" (")[0] for w in crowded] == [
+        f'{MOST_ALIKE_LABELS + 1} entries share the label "Chen et al. 2024"',
+        f'{MOST_ALIKE_LABELS + 1} entries share the label "Chen and Lee 2024"',
+    ]
+    _, few = export_bibtex_with_warnings(crowd[:MOST_ALIKE_LABELS])
+    assert not [w for w in few if "share the label" in w]
+    _, biblatex = export_bibtex_with_warnings(crowd, profile=PROFILES["biblatex"])
+    assert not [w for w in biblatex if "share the label" in w]

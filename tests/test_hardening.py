@@ -535,3 +535,26 @@ def test_a_huge_plain_url_is_read_in_linear_time(cli, tmp_path: Path) -> None:
     )
     cli("import", str(bib))
     assert cli.json("show", "k")["abstract"] == f"see {long_url}"
+
+
+@pytest.mark.parametrize("args", [["log"], ["list"], ["show", "chen2023learning"], ["tags"]])
+def test_a_reader_that_stops_early_ends_the_command_quietly(cli, library, db_path: Path, args: list[str]) -> None:
+    """`readlist log | head -1`: the closed pipe is no error, whether Rich or plain lines write."""
+    import subprocess
+    import sys
+
+    cli("note", "chen2023learning", "read it")
+    cli("tag", "chen2023learning", "-t", "queues")
+    reader, writer = os.pipe()
+    os.close(reader)  # closed before the command writes a byte: its first write meets EPIPE
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "readlist", "--db", str(db_path), *args],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "TTY_COMPATIBLE": "1"},
+            timeout=60,
+        )
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (0, b"")

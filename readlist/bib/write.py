@@ -108,7 +108,46 @@ def export_bibtex_with_warnings(
         cache.remember_bibtex(variant, [(item.content, *fresh[item.key]) for item in missing if item.content])
     blocks = [fresh[item.key] if item.key in fresh else known[item.content] for item in ordered]
     text = _BLOCK_SEPARATOR.join(block for block, _ in blocks)
-    return text, [warning for _, warnings in blocks for warning in warnings]
+    warnings = [warning for _, warnings in blocks for warning in warnings]
+    if not profile.keep_letters:  # BibTeX styles: biber letters any number of alike labels
+        warnings += crowded_labels([block for block, _ in blocks])
+    return text, warnings
+
+
+#: natbib's author-year styles (plainnat) tell alike labels apart by a letter: 2024a ... 2024z.
+MOST_ALIKE_LABELS = 26
+_KEY_AUTHOR_YEAR = re.compile(
+    r"@\w+\{(?P<key>[^,\s]+),.*?^\s*author\s*=\s*\{(?P<author>.*?)\},\s*$(?:.*?^\s*year\s*=\s*\{(?P<year>[^}]*)\})?",
+    re.DOTALL | re.MULTILINE,
+)
+
+
+def crowded_labels(blocks: list[str]) -> list[str]:
+    """A warning for each author-year label (`Chen et al. 2024`) more than 26 entries share:
+    plainnat writes the 27th as `2024{` and neither BibTeX nor LaTeX gets through the file.
+    Read from the blocks themselves, so that an export from the cache pays only a regex."""
+    by_label: dict[tuple[str, str], list[str]] = {}
+    for block in blocks:
+        found = _KEY_AUTHOR_YEAR.match(block)
+        if found is None:
+            continue
+        names = _TOP_LEVEL_AND.split(found["author"])
+        family = names[0].split(",")[0].strip()
+        label = family if len(names) == 1 else f"{family} et al." if len(names) > 2 else f"{family} and others"
+        if len(names) == 2:
+            second = names[1].split(",")[0].strip()
+            label = f"{family} et al." if second == "others" else f"{family} and {second}"
+        by_label.setdefault((label, found["year"] or ""), []).append(found["key"])
+    return [
+        f'{len(keys)} entries share the label "{label} {year}" ({", ".join(keys[:3])} ...): natbib\'s '
+        f"author-year styles (plainnat) letter at most {MOST_ALIKE_LABELS} alike and fail beyond; export "
+        "fewer of them together, or cite with a numeric style (IEEEtran, plain) or biblatex"
+        for (label, year), keys in by_label.items()
+        if len(keys) > MOST_ALIKE_LABELS
+    ]
+
+
+_TOP_LEVEL_AND = re.compile(r"\s+and\s+(?![^{}]*\})")
 
 
 def _given(entry: Entry) -> Callable[[], Entry]:

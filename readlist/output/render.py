@@ -30,7 +30,18 @@ from readlist.output.text import byline, family, printable, readable_latex
 if TYPE_CHECKING:
     from rich.panel import Panel
 
-out = Console(highlight=False)
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader stopped early (`readlist log | head`): what it read is what it wanted, so the
+        command ends as `list` does into a closed pipe, with exit 0 and nothing more written."""
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0)
+
+
+out = _Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 STATUS_STYLE = {"unread": "dim", "queued": "cyan", "reading": "yellow", "read": "green", "skipped": "dim"}
