@@ -433,6 +433,7 @@ class ImportReport:
     merged: list[str] = field(default_factory=list)  # keys that gained a sighting or fields
     unchanged: int = 0
     skipped: int = 0  # listings of papers the user removed
+    repeated: int = 0  # listings of a new paper that another file of the same import listed too
     problems: list[Problem] = field(default_factory=list)
 
     @property

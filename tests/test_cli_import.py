@@ -270,3 +270,17 @@ def test_an_empty_path_is_a_problem_not_the_current_directory(cli, write_digest,
     result = cli("import", "", ok=False)
     assert result.exit_code == 1 and "empty path" in result.stderr
     assert cli("list", "--keys", ok=False).exit_code == ExitCode.NOT_FOUND  # nothing imported: no store made
+
+
+def test_a_paper_listed_by_two_files_of_one_import_is_counted_as_repeated(cli, write_digest) -> None:
+    first = write_digest("a.txt", "T", "2022-03-11", [MVP_OLD, OTHER])
+    second = write_digest("b.txt", "T", "2022-03-12", [MVP_OLD])
+    report = cli.json("import", str(first), str(second))
+    assert (len(report["new"]), report["repeated"], report["unchanged"]) == (2, 1, 0)
+
+
+def test_the_summary_says_how_many_listings_repeated_a_new_paper(cli, write_digest) -> None:
+    first = write_digest("a.txt", "T", "2022-03-11", [MVP_OLD])
+    second = write_digest("b.txt", "T", "2022-03-12", [MVP_OLD])
+    summary = cli("import", str(first), str(second)).stderr
+    assert "1 new, 0 merged, 0 already known, 1 listed again in this import, 0 problem(s)." in summary

@@ -508,6 +508,7 @@ def import_summary(report: ImportReport) -> None:
     err.print(
         f"Read {len(report.files)} file(s): {len(report.new)} new, {len(report.merged)} merged, "
         f"{report.unchanged} already known, "
+        + (f"{report.repeated} listed again in this import, " if report.repeated else "")
         + (f"{report.skipped} removed earlier and skipped, " if report.skipped else "")
         + f"{len(report.problems)} problem(s)."
     )

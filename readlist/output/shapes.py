@@ -269,6 +269,7 @@ def json_of(result: Result) -> Any:
             "new": result.new,
             "merged": result.merged,
             "unchanged": result.unchanged,
+            "repeated": result.repeated,
             "skipped": result.skipped,
             "problems": [{"file": p.file, "line": p.line, "message": p.message} for p in result.problems],
         }

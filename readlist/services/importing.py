@@ -242,6 +242,8 @@ class _Merger:
             if paper is None:
                 paper = _NewPaper()
                 new_papers.append(paper)
+            else:
+                self.report.repeated += 1
             paper.sightings.append(sighting)
             paper.items.append(item)
             pending[ident] = paper
