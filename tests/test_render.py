@@ -329,3 +329,17 @@ def test_the_config_files_list_columns_choose_the_table(tmp_path: Path, write_di
     run(["import", str(digest)], db)
     assert run(["list"], db, width=120, READLIST_CONFIG=str(config)).splitlines()[0].split() == ["year", "title", "key"]
     assert run(["list"], db, width=120).splitlines()[0].split()[:3] == ["key", "date", "title"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [40, 80])
+def test_stats_bars_fit_the_terminal_and_are_never_cut(tmp_path: Path, write_digest, width: int) -> None:
+    db = tmp_path / "s.json"
+    papers = [(f"Paper {n}", "Ann Lee", "Abstract.", None) for n in range(30)]
+    run(
+        ["import", str(write_digest("a.txt", "Vision Transformers for Dense Prediction Tasks", "2024-05-06", papers))],
+        db,
+    )
+    screen = run(["--no-pager", "stats"], db, width=width)
+    assert "█" in screen and "…" not in screen
+    assert all(cell_len(line) <= width for line in screen.splitlines()), screen

@@ -560,9 +560,14 @@ def stats(total: int, groups: list[tuple[str, list[tuple[str, int]]]]) -> None:
             continue
         table = Table(title, "entries", "", box=None, title_justify="left", pad_edge=False)
         widest = max(count for _, count in counts)
+        # The bars take what the labels and counts leave (up to 30 cells): never cut with "…".
+        labels = min(max(cell_len(printable(label)) for label, _ in counts), max(8, out.width // 3))
+        table.columns[0].max_width = labels  # a long topic wraps within a third of the width
+        numbers = max(len("entries"), *(len(str(count)) for _, count in counts))
+        room = max(5, min(30, out.width - labels - numbers - 6))  # 6: each column's padding
         for label, count in counts:
-            bar = "█" * max(1, round(30 * count / widest))
-            table.add_row(safe(label), str(count), Text(bar, style="cyan"))
+            bar = "█" * max(1, round(room * count / widest))
+            table.add_row(safe(label), str(count), Text(bar, style="cyan", no_wrap=True))
         out.print()
         out.print(table)
 
