@@ -102,6 +102,12 @@ def parse_store(path: Path, raw: bytes) -> list[dict[str, Any]]:
     return list(_parse(path, raw).get(_ENTRIES, {}).values())
 
 
+def check_store_bytes(path: Path, raw: bytes) -> None:
+    """Raise `StoreError` unless `raw` is a store file `open_store` would read (`path` names it
+    in the message): what `sync` checks a merge result with before it is kept."""
+    Store(path, _parse(path, raw), writable=False).entries()
+
+
 def _new_data() -> dict[str, dict[str, Any]]:
     return {_META: {"1": {"schema": SCHEMA_VERSION}}, _ENTRIES: {}}
 
@@ -413,9 +419,27 @@ def open_store(path: Path, *, write: bool = False) -> Iterator[Store]:
     if not write:
         yield Store(path, _load(path), writable=False)
         return
+    with locked(path) as target:
+        new = not target.exists()
+        store = Store(path, _load(path), writable=True)
+        yield store
+        store.commit()
+        if new and target.exists():
+            import sys
+
+            sys.stderr.write(f"Started a new reading list at {path}.\n")
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[Path]:
+    """Hold the store's cross-process lock (`<store>.lock`) for the block; yields the real
+    path of the store file (a symlinked store is locked and written as its target).
+
+    Every writer holds it from read to write, and `sync` holds it for the whole cycle.
+    """
     from filelock import FileLock, Timeout
 
-    target = real_path(path)  # a symlinked store is written through, and locked as one file
+    target = real_path(path)
     _check_regular(target)
     lock_path = Path(str(target) + ".lock")
     if kind_of(lock_path) is not None:
@@ -441,13 +465,6 @@ def open_store(path: Path, *, write: bool = False) -> Iterator[Store]:
         raise StoreError(f"{path}: cannot write the store ({exc.strerror}); it was left unchanged") from exc
     try:
         remove_stale_temp_files(target)
-        new = not target.exists()
-        store = Store(path, _load(path), writable=True)
-        yield store
-        store.commit()
-        if new and target.exists():
-            import sys
-
-            sys.stderr.write(f"Started a new reading list at {path}.\n")
+        yield target
     finally:
         lock.release()
