@@ -6,6 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -68,8 +69,11 @@ def _current_umask() -> int:
     return mask
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
+def write_atomically(path: Path, payload: bytes | Iterable[bytes]) -> None:
     """Temp file beside the target, fsync, rename over it, fsync the directory.
+
+    `payload` is the bytes, or chunks of them written one after the other (a large store
+    is never one buffer).
 
     The target's directory must exist; symlinks are followed. A new file gets the usual
     permissions (0666 less the umask), an existing one keeps its own.
@@ -83,7 +87,10 @@ def write_atomically(path: Path, payload: bytes) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as tmp:
-            tmp.write(payload)
+            if isinstance(payload, bytes):
+                tmp.write(payload)
+            else:
+                tmp.writelines(payload)
             tmp.flush()
             os.fsync(tmp.fileno())
         os.chmod(tmp_name, mode)

@@ -25,21 +25,24 @@ from typing import Any
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Document, Table
 
-from readlist import invocation, undo_journal
+from readlist import invocation, storefile, undo_journal
 from readlist.clock import now_iso
 from readlist.errors import StoreError
 from readlist.fsutil import check_writable, kind_of, real_path, remove_stale_temp_files, write_atomically
 from readlist.models import Entry, MalformedEntry
+from readlist.storefile import Data
 from readlist.textnorm import identity
 from readlist.undo_journal import ENTRIES, Change, Journal, Record, fingerprint, journal_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = storefile.SCHEMA_VERSION
 LOCK_TIMEOUT_SECONDS = 60.0
 LOCK_NOTICE_SECONDS = 1.0  # a writer that waits longer says so on stderr
 _ENTRIES = ENTRIES
-_META = "meta"
-_REMOVED = "removed"  # what `rm` took out, so that imports do not bring it back
+_META = storefile.META
+_REMOVED = storefile.REMOVED  # what `rm` took out, so that imports do not bring it back
+_CONFLICTS = storefile.CONFLICTS  # fields two machines changed differently (`readlist sync`)
 
 
 def default_path() -> Path:
@@ -74,129 +77,92 @@ def _check_regular(path: Path) -> None:
         raise StoreError(f"{path}: the store must be a regular file, this is {kind}; it was left unchanged")
 
 
-def _load(path: Path) -> dict[str, dict[str, Any]]:
+def _load(path: Path) -> Data:
     _check_regular(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return _new_data()
+        return storefile.new_data()
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the store ({exc.strerror})") from exc
-    return _parse(path, raw)
-
-
-def _parse(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
-    if not raw.strip():
-        return _new_data()
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise StoreError(f"{path}: the store is not valid JSON ({exc}); it was left unchanged") from exc
-    _check_schema(path, data)
-    return data  # type: ignore[no-any-return]  # checked by _check_schema
+    return storefile.parse(path, raw)
 
 
 def parse_store(path: Path, raw: bytes) -> list[dict[str, Any]]:
     """The entry documents of a store file's bytes, checked as `open_store` checks them, in
     the file's order: what a derived index (`readlist.index`) is built from."""
-    return list(_parse(path, raw).get(_ENTRIES, {}).values())
+    return list(storefile.parse(path, raw)[_ENTRIES].values())
 
 
 def check_store_bytes(path: Path, raw: bytes) -> None:
     """Raise `StoreError` unless `raw` is a store file `open_store` would read (`path` names it
     in the message): what `sync` checks a merge result with before it is kept."""
-    Store(path, _parse(path, raw), writable=False).entries()
+    Store(path, storefile.parse(path, raw), writable=False).entries()
 
 
-def _new_data() -> dict[str, dict[str, Any]]:
-    return {_META: {"1": {"schema": SCHEMA_VERSION}}, _ENTRIES: {}}
+class _KeyedTable(Table):
+    """A TinyDB table whose document ids are strings: citation keys, or a paper's or a
+    conflict's own name (`storefile`), so that ids made on two machines cannot collide."""
 
+    # TinyDB's type hints say int ids; it converts ids with this class, and str works as well.
+    document_id_class = str  # type: ignore[assignment]
 
-def _check_schema(path: Path, data: Any) -> None:
-    """The one schema of a store file, checked at load; an error names the part and field.
+    def put(self, doc_id: str, doc: Mapping[str, Any]) -> None:
+        """Insert or replace the document under `doc_id`."""
+        if doc_id in self._read_table():
+            self.drop([doc_id])
+        self.insert(Document(doc, doc_id=doc_id))  # type: ignore[arg-type]
 
-    `{"meta": {"1": {"schema": N}}, "entries": {"<id>": {...}}, "removed": {"<id>": {...}}}`;
-    each entry's own fields are checked by `Entry.from_dict` when it is read.
-    """
+    def put_all(self, docs: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+        """Insert documents under new ids."""
+        self.insert_multiple(Document(doc, doc_id=doc_id) for doc_id, doc in docs)  # type: ignore[arg-type]
 
-    def refuse(what: str, part: str = "") -> StoreError:
-        found = "the store holds a malformed entry" if part == _ENTRIES else "not a readlist store"
-        return StoreError(f"{path}: {found} ({what}); it was left unchanged")
+    def drop(self, doc_ids: Iterable[str]) -> None:
+        self.remove(doc_ids=list(doc_ids))  # type: ignore[arg-type]
 
-    if not isinstance(data, dict):
-        raise refuse(f"the file holds a JSON {type(data).__name__}, not an object")
-    meta = data.get(_META)
-    if not isinstance(meta, dict) or not isinstance(meta.get("1"), dict) or "schema" not in meta["1"]:
-        raise refuse(f'no schema version: \'{_META}\' must be {{"1": {{"schema": {SCHEMA_VERSION}}}}}')
-    version = meta["1"]["schema"]
-    if isinstance(version, float) and version.is_integer() and version > SCHEMA_VERSION:
-        version = int(version)  # orjson reads integers beyond 64 bits as floats
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise refuse(f"'{_META}' field 'schema' is {version!r}, not a schema version")
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path}: written by a newer readlist (schema {version}, this one reads "
-            f"{SCHEMA_VERSION}); it was left unchanged"
-        )
-    for part, required in ((_ENTRIES, True), (_REMOVED, False)):
-        if part not in data and not required:
-            continue
-        table = data.get(part)
-        if not isinstance(table, dict):
-            raise refuse(f"'{part}' must be an object of documents, not {type(table).__name__}")
-        for doc_id, doc in table.items():
-            if not doc_id.isdigit() or not isinstance(doc, dict):
-                raise refuse(f"'{part}' document {doc_id!r} must be an object under a numeric id", part)
-            fields = _ENTRY_FIELDS if part == _ENTRIES else _REMOVED_FIELDS
-            for name, types in fields.items():
-                if not isinstance(doc.get(name), types) or isinstance(doc.get(name), bool):
-                    raise refuse(f"'{part}' document {doc_id}: field {name!r} is {doc.get(name)!r}", part)
-
-
-#: Fields every stored document must have before it is read (the rest: `Entry.from_dict`).
-_ENTRY_FIELDS: dict[str, type | tuple[type, ...]] = {"key": str}
-_REMOVED_FIELDS: dict[str, type | tuple[type, ...]] = {"identity": str, "arxiv": (str, type(None))}
+    def change(self, how: Callable[[MutableMapping[str, Any]], None] | Mapping[str, Any], doc_ids: list[str]) -> None:
+        self.update(how, doc_ids=doc_ids)  # type: ignore[arg-type]
 
 
 class Store:
     """The entries of one store file, with the edits of the current command."""
 
-    def __init__(self, path: Path, data: dict[str, dict[str, Any]], writable: bool) -> None:
+    def __init__(self, path: Path, data: Data, writable: bool) -> None:
         self.path = path
         self.writable = writable
         self._storage = _BufferedStorage(data)
         self._db = TinyDB(storage=lambda: self._storage)
-        self._table = self._db.table(_ENTRIES, cache_size=0)
-        self._docs: dict[str, tuple[int, dict[str, Any]]] | None = None
+        self._db.table_class = _KeyedTable
+        self._table = self._table_of(_ENTRIES)
         # For the undo journal: each document as it was before the change not yet recorded,
-        # entries by key, and the other tables (`removed`, `meta`) whole.
+        # entries by key, and the other tables (`removed`, `meta`, `conflicts`) whole.
         self._before: dict[str, dict[str, Any] | None] = {}
         self._tables_before: dict[str, dict[str, Any]] = {}
         self._records: list[Record] = []
         self._journal: Journal | None = None
         self._journal_changed = False
 
+    def _table_of(self, name: str) -> _KeyedTable:
+        table = self._db.table(name, cache_size=0)
+        assert isinstance(table, _KeyedTable)
+        return table
+
     # -- reading -------------------------------------------------------------------------
-    def _index(self) -> dict[str, tuple[int, dict[str, Any]]]:
-        """Key -> (doc id, stored document), straight from the parsed file.
+    def _index(self) -> dict[str, dict[str, Any]]:
+        """Key -> stored document, straight from the parsed file (entries are stored under
+        their keys).
 
         TinyDB's `Table.all()` would copy every document into a `Document` first; at 100k
         entries that copy costs as much as building the entries themselves.
         """
-        if self._docs is None:
-            raw = self._storage.read().get(_ENTRIES, {})
-            try:
-                self._docs = {doc["key"]: (int(doc_id), doc) for doc_id, doc in raw.items()}
-            except (KeyError, TypeError, ValueError) as exc:
-                raise self._malformed(exc) from exc
-        return self._docs
+        return self._storage.read().setdefault(_ENTRIES, {})
 
     def _malformed(self, exc: Exception) -> StoreError:
         reason = str(exc) if isinstance(exc, MalformedEntry) else repr(exc)
         return StoreError(f"{self.path}: the store holds a malformed entry ({reason}); it was left unchanged")
 
     def __len__(self) -> int:
-        return len(self._table)
+        return len(self._index())
 
     def keys(self) -> list[str]:
         return list(self._index())
@@ -206,7 +172,7 @@ class Store:
         if found is None:
             return None
         try:
-            return Entry.from_dict(found[1])
+            return Entry.from_dict(found)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise self._malformed(exc) from exc
 
@@ -214,7 +180,7 @@ class Store:
         """All entries, or those whose stored document passes `where` (a cheap pre-filter
         that spares building the entries a search would reject)."""
         try:
-            docs = (doc for _, doc in self._index().values())
+            docs = self._index().values()
             return [Entry.from_dict(doc) for doc in docs if where is None or where(doc)]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise self._malformed(exc) from exc
@@ -236,31 +202,29 @@ class Store:
                 doc.clear()
                 doc.update(new)
 
-            self._table.update(replace_by_key, doc_ids=[index[k][0] for k in replaced])
+            self._table.change(replace_by_key, doc_ids=replaced)
         if latest:
-            self._table.insert_multiple(latest.pop(key).to_dict() for key in list(latest))
-        self._docs = None
+            self._table.put_all((key, latest.pop(key).to_dict()) for key in list(latest))
 
     def remove(self, keys: list[str], now: str) -> None:
         """Remove entries and remember them as removed (`removed_papers`)."""
         self._require_writable()
         index = self._index()
-        gone = [Entry.from_dict(index[k][1]) for k in keys]
+        gone = [Entry.from_dict(index[k]) for k in keys]
         self._remember_entries(index, keys)
         self._remember_table(_REMOVED)
-        self._table.remove(doc_ids=[index[k][0] for k in keys])
-        self._db.table(_REMOVED, cache_size=0).insert_multiple(
-            {"key": e.key, "identity": identity(*e.match_identity_fields()), "arxiv": e.arxiv, "at": now} for e in gone
-        )
-        self._docs = None
+        self._table.drop(keys)
+        removed = self._table_of(_REMOVED)
+        for entry in gone:
+            paper = identity(*entry.match_identity_fields())
+            row = {"key": entry.key, "identity": paper, "arxiv": entry.arxiv, "at": now}
+            removed.put(storefile.removed_id(paper), row)
 
     def remove_quietly(self, keys: list[str]) -> None:
         """Remove entries that live on under another key (`rekey`): not "removed papers"."""
         self._require_writable()
-        index = self._index()
-        self._remember_entries(index, keys)
-        self._table.remove(doc_ids=[index[k][0] for k in keys])
-        self._docs = None
+        self._remember_entries(self._index(), keys)
+        self._table.drop(keys)
 
     def last_import(self) -> list[str]:
         """Keys of the entries the last import added (`list --new`)."""
@@ -275,7 +239,7 @@ class Store:
         """Note what an import added, for `list --new`; the store's metadata, not an entry."""
         self._require_writable()
         self._remember_table(_META)
-        self._db.table(_META, cache_size=0).update({"last_import": {"at": at, "new": list(new_keys)}}, doc_ids=[1])
+        self._table_of(_META).change({"last_import": {"at": at, "new": list(new_keys)}}, doc_ids=["1"])
 
     def removed_papers(self) -> tuple[set[str], set[str]]:
         """Identities and arXiv ids of the papers `rm` removed: imports skip them."""
@@ -293,10 +257,23 @@ class Store:
 
     def forget_removed(self, paper_identity: str, arxiv: str | None) -> None:
         """A paper added again by hand is wanted after all."""
-        removed = self._db.table(_REMOVED, cache_size=0)
         if self._storage.read().get(_REMOVED):
             self._remember_table(_REMOVED)
-            removed.remove(lambda d: d["identity"] == paper_identity or (arxiv is not None and d.get("arxiv") == arxiv))
+            self._table_of(_REMOVED).remove(
+                lambda d: d["identity"] == paper_identity or (arxiv is not None and d.get("arxiv") == arxiv)
+            )
+
+    # -- conflicts left by `sync` --------------------------------------------------------
+    def conflicts(self) -> list[dict[str, Any]]:
+        """The fields two machines changed differently, one row per entry and field, by key."""
+        return list(self._storage.read().get(_CONFLICTS, {}).values())
+
+    def settle_conflict(self, key: str, field: str) -> None:
+        """The row of a conflict the user has resolved goes; the merge that syncs this clears it
+        on the other machines too."""
+        self._require_writable()
+        self._remember_table(_CONFLICTS)
+        self._table_of(_CONFLICTS).drop([storefile.conflict_id(key, field)])
 
     def commit(self) -> None:
         """Write the store back, atomically, when this command changed it; its undo journal
@@ -314,9 +291,8 @@ class Store:
         self._records, self._journal_changed = [], False
         if not self._storage.changed:
             return
-        payload = orjson.dumps(self._storage.data)
         try:
-            write_atomically(self.path, payload)
+            write_atomically(self.path, storefile.dump(self._storage.data))
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot write the store ({exc.strerror}); it was left unchanged") from exc
         self._storage.changed = False
@@ -337,9 +313,6 @@ class Store:
 
     def document(self, table: str, doc_id: str) -> dict[str, Any] | None:
         """A stored document as it is now: an entry by key, another table's by document id."""
-        if table == _ENTRIES:
-            found = self._index().get(doc_id)
-            return found[1] if found else None
         doc = self._storage.read().get(table, {}).get(doc_id)
         return doc if isinstance(doc, dict) else None
 
@@ -347,40 +320,38 @@ class Store:
         """Put each changed document back as it was before (`undo`), recorded like any change."""
         self._require_writable()
         data = self._storage.read()
-        index = self._index()
         entries = {c.id: c.before for c in changes if c.table == _ENTRIES}
-        self._remember_entries(index, entries)
+        self._remember_entries(self._index(), entries)
         stored = data.setdefault(_ENTRIES, {})
-        next_id = max(map(int, stored), default=0) + 1
         for key, before in entries.items():
             if before is not None:
-                doc_id = index[key][0] if key in index else next_id
-                next_id = max(next_id, doc_id + 1)
-                stored[str(doc_id)] = dict(before)
-            elif key in index:
-                del stored[str(index[key][0])]
+                stored[key] = dict(before)
+            else:
+                stored.pop(key, None)
         for change in (c for c in changes if c.table != _ENTRIES):
             self._remember_table(change.table)
             table = data.setdefault(change.table, {})
-            moved_since = fingerprint(table.get(change.id)) not in (change.after, fingerprint(change.before))
+            now = table.get(change.id)
+            moved_since = fingerprint(now) not in (change.after, fingerprint(change.before))
             if change.before is None:
                 if not moved_since:
                     table.pop(change.id, None)
-            elif moved_since and change.table == _REMOVED:  # its id went to another paper since
-                table[str(max(map(int, table)) + 1)] = dict(change.before)
+            elif (
+                moved_since
+                and change.table == _REMOVED
+                and now
+                and str(now.get("at", "")) > str(change.before.get("at", ""))
+            ):
+                pass  # the paper was removed again since: its later removal stands
             else:
                 table[change.id] = dict(change.before)
         self._storage.write(data)
-        self._db = TinyDB(storage=lambda: self._storage)  # TinyDB caches the next document ids
-        self._table = self._db.table(_ENTRIES, cache_size=0)
-        self._docs = None
 
     def checkpoint(self, command: str, undone: bool = False) -> None:
         """Close the journal record of the changes made since the last one (none: no record)."""
         changes = []
         for key, before in self._before.items():
-            found = self._index().get(key)
-            after = fingerprint(found[1] if found else None)
+            after = fingerprint(self._index().get(key))
             if after != fingerprint(before):
                 changes.append(Change(_ENTRIES, key, before, after))
         for name, snapshot in self._tables_before.items():
@@ -393,12 +364,12 @@ class Store:
         if changes:
             self._records.append(Record(now_iso(), command, changes, undone))
 
-    def _remember_entries(self, index: Mapping[str, tuple[int, dict[str, Any]]], keys: Iterable[str]) -> None:
+    def _remember_entries(self, index: Mapping[str, dict[str, Any]], keys: Iterable[str]) -> None:
         """Keep the first before-image of each entry a change touches (a copy: updates are in place)."""
         for key in keys:
             if key not in self._before:
                 found = index.get(key)
-                self._before[key] = orjson.loads(orjson.dumps(found[1])) if found else None
+                self._before[key] = orjson.loads(orjson.dumps(found)) if found else None
 
     def _remember_table(self, name: str) -> None:
         if name not in self._tables_before:

@@ -30,6 +30,7 @@ LOOSE_MODULES = {
     "readlist.search": "search",
     "readlist.store": "store",
     "readlist.undo_journal": "store",
+    "readlist.storefile": "store",
     "readlist.index": "index",
     "readlist": "base",
     "readlist.models": "base",

@@ -178,6 +178,7 @@ def raw_store(cli, library, db_path: Path) -> str:
     doc = next(d for d in data["entries"].values() if d["key"] == library[0])
     key = "k" + CLEAR + RLO
     doc["key"] = key
+    data["entries"][key] = data["entries"].pop(library[0])  # entries are stored under their keys
     doc["title"] = "T" + "".join(NASTY)
     doc["tags"] = ["t" + OSC_TITLE]
     doc["notes"][0]["text"] = "n" + "".join(NASTY)
@@ -242,6 +243,7 @@ def test_markdown_export_escapes_html_in_tags_and_urls_and_fences_odd_keys(cli, 
     data = json.loads(db_path.read_text(encoding="utf-8"))
     doc = next(d for d in data["entries"].values() if d["key"] == library[0])
     doc["key"] = "a`b``c"
+    data["entries"][doc["key"]] = data["entries"].pop(library[0])
     doc["tags"] = ["<script>alert(1)</script>"]
     doc["url"] = 'https://x.org/"><img src=x onerror=alert(1)>'
     db_path.write_text(json.dumps(data), encoding="utf-8")
@@ -262,6 +264,7 @@ def test_journal_markdown_escapes_the_key(cli, library, db_path: Path) -> None:
     data = json.loads(db_path.read_text(encoding="utf-8"))
     doc = next(d for d in data["entries"].values() if d["key"] == library[0])
     doc["key"] = "<b>k"
+    data["entries"][doc["key"]] = data["entries"].pop(library[0])
     db_path.write_text(json.dumps(data), encoding="utf-8")
     assert "**\\<b\\>k**" in cli("log", "--markdown").stdout
 

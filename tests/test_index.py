@@ -300,11 +300,15 @@ def test_an_index_is_none_without_a_store(tmp_path: Path) -> None:
         assert index is None
 
 
-def test_a_key_stored_twice_reads_as_the_store_reads_it(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_key_stored_twice_in_a_schema_1_store_keeps_both_papers_with_or_without_index(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     docs = {str(n): e.to_dict() for n, e in enumerate(LIBRARY, 1)}
     docs["9"] = {**LIBRARY[0].to_dict(), "title": "Replaced title"}
     db.write_bytes(orjson.dumps({"meta": {"1": {"schema": 1}}, "entries": docs}))
-    indexed = list_keys(db, Selection(sort="key")), browse.show(db, "ab2024").entry.title
+    indexed = list_keys(db, Selection(sort="key")), browse.show(db, "ab2024a").entry.title
+    assert "ab2024" in indexed[0] and indexed[1] == "Replaced title"
+    assert browse.show(db, "ab2024").entry.title == LIBRARY[0].title
     uncached(monkeypatch)
     assert indexed == (list_keys(db, Selection(sort="key")), "Replaced title")
 

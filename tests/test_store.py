@@ -15,7 +15,8 @@ import pytest
 
 from readlist.errors import StoreError
 from readlist.models import Entry, Note, Sighting
-from readlist.store import SCHEMA_VERSION, Store, _new_data, default_path, open_store
+from readlist.store import SCHEMA_VERSION, Store, default_path, open_store
+from readlist.storefile import new_data as _new_data
 
 
 def make_entry(key: str, title: str = "A Title", **extra) -> Entry:

@@ -273,7 +273,7 @@ def test_the_journal_drops_the_oldest_beyond_its_size_but_keeps_the_newest(
     undo.undo(db)
     with pytest.raises(NotFound, match="nothing to undo"):
         undo.undo(db)
-    assert [n["text"] for n in json.loads(db.read_bytes())["entries"]["1"]["notes"]] == ["one"]
+    assert [n["text"] for n in json.loads(db.read_bytes())["entries"]["souza2024sparse"]["notes"]] == ["one"]
 
 
 def test_a_record_the_store_never_got_is_found_already_undone(db: Path) -> None:
