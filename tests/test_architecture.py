@@ -31,6 +31,7 @@ LOOSE_MODULES = {
     "readlist.store": "store",
     "readlist.undo_journal": "store",
     "readlist.storefile": "store",
+    "readlist.merge": "store",
     "readlist.index": "index",
     "readlist": "base",
     "readlist.models": "base",
