@@ -172,8 +172,15 @@ class _Merger:
         merged[REMOVED] = self._rows(REMOVED, _later_removal)
         self._forget_removals_of_kept_papers(merged[REMOVED])
         conflicts = self._rows(CONFLICTS, max)
+        for kept in self.kept_despite_removal:  # the removing side dropped its rows with it
+            prefix = kept["key"] + " "
+            for side in (self.tables[1], self.tables[2], self.tables[0]):
+                for row_id, row in side.get(CONFLICTS, {}).items():
+                    if row_id.startswith(prefix):
+                        conflicts.setdefault(row_id, row)
         conflicts.update(self.conflict_rows)
-        merged[CONFLICTS] = conflicts
+        papers = merged[ENTRIES]  # a conflict goes with its paper
+        merged[CONFLICTS] = {row_id: row for row_id, row in conflicts.items() if row_id.split(" ", 1)[0] in papers}
         return self._merged_meta(), merged
 
     def _ids(self, table: str) -> list[str]:
@@ -196,7 +203,7 @@ class _Merger:
     def _entries(self) -> dict[str, bytes]:
         base, ours, theirs = (side.get(ENTRIES, {}) for side in self.tables)
         result: dict[str, bytes] = {}
-        clashes: list[tuple[str, Doc]] = []  # (key, the paper that moves)
+        clashes: list[tuple[str, Doc, bool, Doc | None]] = []  # (key, paper that moves, from ours?, its base)
         for key in self._ids(ENTRIES):
             b, o, t = base.get(key), ours.get(key), theirs.get(key)
             line = _three_way(b, o, t)
@@ -205,8 +212,7 @@ class _Merger:
                     result[key] = line
                 continue
             if o is None or t is None:  # removed on one side, changed on the other: the change stays
-                kept = _load(o if o is not None else t)
-                assert kept is not None
+                kept = self._kept_despite_removal(key, _load(b), _load(o), _load(t))
                 self.kept_despite_removal.append(kept)
                 result[key] = storefile.document_line(kept)
                 continue
@@ -215,17 +221,66 @@ class _Merger:
             if _same_paper(od, td):
                 result[key] = storefile.document_line(self._entry(key, bd, od, td))
                 continue
-            # Two papers under one key: the one added first keeps it, the other moves to a
-            # free key; each as its own side has it.
-            first, second = sorted((od, td), key=lambda d: (str(d.get("added") or ""), storefile.document_line(d)))
-            result[key] = storefile.document_line(first)
-            clashes.append((key, second))
+            # Two papers under one key. One side replaced the paper both had (removed it and
+            # gave its key to a new one) while the other changed it: it stays, with the
+            # removing side's last changes to it, as a removed paper does.
+            if bd is not None and _same_paper(bd, od) != _same_paper(bd, td):
+                if _same_paper(bd, od):
+                    od = self._kept_despite_removal(key, bd, od, None)
+                    self.kept_despite_removal.append(od)
+                else:
+                    td = self._kept_despite_removal(key, bd, None, td)
+                    self.kept_despite_removal.append(td)
+            # One moves: a paper an earlier merge already moved (the other side has it under
+            # another key) goes there; else the one added first stays (the one both had first).
+            if _twin(theirs, key, od) is not None:
+                second = od
+            elif _twin(ours, key, td) is not None:
+                second = td
+            else:
+                second = max(
+                    (od, td),
+                    key=lambda d: (bd is None or not _same_paper(bd, d), str(d.get("added") or ""), _identity(d)),
+                )
+            result[key] = storefile.document_line(td if second is od else od)
+            clashes.append((key, second, second is od, bd if bd is not None and _same_paper(bd, second) else None))
         taken = {key.casefold() for side in self.tables for key in side.get(ENTRIES, {})}
-        for key, paper in clashes:
-            new_key = storefile.free_key(key, taken)
-            self.renamed[key] = new_key
-            result[new_key] = storefile.document_line({**paper, "key": new_key})
+        for key, paper, from_ours, paper_base in clashes:
+            self._place(result, key, paper, from_ours, paper_base, taken)
         return result
+
+    def _kept_despite_removal(self, key: str, base: Doc | None, ours: Doc | None, theirs: Doc | None) -> Doc:
+        """A paper one side removed and the other changed: the change, merged with what the
+        removing side had done to the paper before it removed it (kept in its `removed` row)."""
+        changed = ours if ours is not None else theirs
+        assert changed is not None
+        if base is None or not _same_paper(base, changed):  # both removed it; a new paper took its key
+            return changed
+        remover = self.tables[2] if ours is not None else self.tables[1]
+        row = _load(remover.get(REMOVED, {}).get(storefile.removed_id(_identity(base))))
+        last = row.get("entry") if row is not None else None
+        if not isinstance(last, dict) or last.get("key") != key:
+            return changed
+        return self._entry(key, base, changed, last) if ours is not None else self._entry(key, base, last, changed)
+
+    def _place(
+        self, result: dict[str, bytes], key: str, paper: Doc, from_ours: bool, base: Doc | None, taken: set[str]
+    ) -> None:
+        """Put the paper that lost its key to another paper under a key of its own: where an
+        earlier merge (on this side or the other) already moved it, merged with what is there;
+        else under the first free suffix of its key."""
+        twin = _twin(result, key, paper)
+        if twin is not None:
+            there = orjson.loads(result[twin])
+            moved = {**paper, "key": twin}
+            ours, theirs = (moved, there) if from_ours else (there, moved)
+            earlier = {**base, "key": twin} if base is not None else None
+            result[twin] = storefile.document_line(self._entry(twin, earlier, ours, theirs))
+            self.renamed[key] = twin
+            return
+        new_key = storefile.free_key(key, taken)
+        self.renamed[key] = new_key
+        result[new_key] = storefile.document_line({**paper, "key": new_key})
 
     def _entry(self, key: str, base: Doc | None, ours: Doc, theirs: Doc) -> Doc:
         """One paper changed differently on both sides (or added on both)."""
@@ -426,6 +481,26 @@ def _identity(doc: Doc) -> str:
     return identity(
         str(listed.get("title", doc.get("title") or "")), list(listed.get("authors", doc.get("authors")) or [])
     )
+
+
+def _seniority(doc: Doc, base: Doc | None) -> tuple[bool, str, str]:
+    """Orders two papers that want one key: the one the common ancestor had first, then the
+    one added first, then by identity (so that every machine decides alike)."""
+    return (base is None or not _same_paper(base, doc), str(doc.get("added") or ""), _identity(doc))
+
+
+def _twin(table: dict[str, bytes], key: str, paper: Doc) -> str | None:
+    """Another key of `table` holding the same paper, among those a clash over `key` gives out
+    (`key` and a suffix)."""
+    prefix = key.casefold()
+    for other_key in table:
+        if (
+            other_key != key
+            and other_key.casefold().startswith(prefix)
+            and _same_paper(orjson.loads(table[other_key]), paper)
+        ):
+            return other_key
+    return None
 
 
 def _later_removal(ours: bytes, theirs: bytes) -> bytes:

@@ -217,7 +217,9 @@ class Store:
         removed = self._table_of(_REMOVED)
         for entry in gone:
             paper = identity(*entry.match_identity_fields())
-            row = {"key": entry.key, "identity": paper, "arxiv": entry.arxiv, "at": now}
+            # The entry as it went: a sync that keeps the paper (another machine changed it
+            # meanwhile) merges this machine's last changes to it too (`readlist.merge`).
+            row = {"key": entry.key, "identity": paper, "arxiv": entry.arxiv, "at": now, "entry": entry.to_dict()}
             removed.put(storefile.removed_id(paper), row)
 
     def remove_quietly(self, keys: list[str]) -> None:
@@ -265,8 +267,10 @@ class Store:
 
     # -- conflicts left by `sync` --------------------------------------------------------
     def conflicts(self) -> list[dict[str, Any]]:
-        """The fields two machines changed differently, one row per entry and field, by key."""
-        return list(self._storage.read().get(_CONFLICTS, {}).values())
+        """The fields two machines changed differently, one row per entry and field, of the
+        papers in the list (a removed paper's rows wait in case a sync brings it back)."""
+        papers = self._index()
+        return [row for row in self._storage.read().get(_CONFLICTS, {}).values() if row["key"] in papers]
 
     def settle_conflict(self, key: str, field: str) -> None:
         """The row of a conflict the user has resolved goes; the merge that syncs this clears it

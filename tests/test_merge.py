@@ -370,3 +370,57 @@ def test_merge_of_a_large_store_parses_only_what_both_sides_changed(tmp_path: Pa
     assert len(loads) == 3  # one paper, three versions
     merged = storefile.parse(tmp_path / "m.json", outcome.data)
     assert merged["entries"]["k00001"]["tags"] == ["x", "y"] and merged["entries"]["k00002"]["tags"] == ["z"]
+
+
+def test_a_paper_kept_despite_its_removal_keeps_what_the_remover_did_before(machines: Machines) -> None:
+    curate.untag(machines.ours, [KEY], ["to-read"])
+    curate.note(machines.ours, KEY, "last words before removing it")
+    curate.rm(machines.ours, [KEY], no)
+    curate.note(machines.theirs, KEY, "meanwhile on the other machine")
+    merged, _ = machines.merge()
+    entry = entry_of(merged, KEY)
+    assert entry.tags == []  # the removal of the tag stands
+    assert [n.text for n in entry.notes] == [
+        "read section 3",
+        "last words before removing it",
+        "meanwhile on the other machine",
+    ]
+
+
+def test_a_paper_an_earlier_merge_moved_is_merged_where_it_went_not_duplicated(machines: Machines) -> None:
+    with open_store(machines.base, write=True) as store:
+        store.save([Entry(key="kim2024a", title="Diffusion for tables", authors=["Ji-ho Kim"], added="2024-05-03")])
+    shutil.copyfile(machines.base, machines.ours)
+    # The other machine's earlier merge gave kim2024a to an older paper and moved ours to kim2024aa.
+    with open_store(machines.theirs, write=True) as store:
+        store.save(
+            [
+                Entry(key="kim2024a", title="Audio tokenizers", authors=["Min Kim"], added="2024-05-01"),
+                Entry(key="kim2024aa", title="Diffusion for tables", authors=["Ji-ho Kim"], added="2024-05-03"),
+            ]
+        )
+    curate.tag(machines.ours, ["kim2024a"], ["tables"])  # changed here meanwhile, under its old key
+    merged, _ = machines.merge()
+    with open_store(merged) as store:
+        titles = sorted(e.title for e in store.entries())
+        assert titles.count("Diffusion for tables") == 1
+        assert store.get("kim2024aa").tags == ["tables"]  # type: ignore[union-attr]
+        assert store.get("kim2024a").title == "Audio tokenizers"  # type: ignore[union-attr]
+
+
+def test_a_conflict_goes_with_its_paper_and_stays_with_a_paper_kept_despite_removal(machines: Machines) -> None:
+    curate.edit(machines.ours, KEY, library.Fields(venue="ICLR 2024"))
+    curate.edit(machines.theirs, KEY, library.Fields(venue="NeurIPS 2024"))
+    merged, _ = machines.merge()
+    for path in (machines.base, machines.ours, machines.theirs):
+        shutil.copyfile(merged, path)
+    curate.rm(machines.ours, [KEY], no)
+    assert conflicts_of(machines.ours) == []  # not listed for a paper no longer in the list
+    curate.tag(machines.theirs, [KEY], ["still"])
+    merged, _ = machines.merge()
+    assert [(r["key"], r["field"]) for r in conflicts_of(merged)] == [(KEY, "venue")]
+    shutil.copyfile(machines.theirs, machines.base)
+    shutil.copyfile(machines.theirs, machines.ours)
+    curate.rm(machines.ours, [KEY], no)
+    merged, _ = machines.merge()
+    assert b"venue" not in merged.read_bytes().split(b'"conflicts":')[1]
