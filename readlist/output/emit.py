@@ -33,6 +33,8 @@ from readlist.models import (
     Result,
     Shown,
     Stats,
+    Synced,
+    SyncState,
     TagCounts,
     UndoHistory,
     Undone,
@@ -115,6 +117,12 @@ def _human(result: Result) -> None:
     if isinstance(result, ConfigShown):
         _config(result)
         return
+    if isinstance(result, Synced):
+        _synced(result)
+        return
+    if isinstance(result, SyncState):
+        _sync_state(result)
+        return
     if isinstance(result, EntryList) and not _terminal():  # a pipe: every entry, whole, no rich
         from readlist.output.shapes import to_lines
 
@@ -169,6 +177,47 @@ def _human(result: Result) -> None:
         render.import_summary(result)
     elif isinstance(result, Refreshed):
         _refreshed(result)
+
+
+def _synced(result: Synced) -> None:
+    """One short summary on stderr: what went where, and the conflicts to look at."""
+    lines = []
+    if result.action == "init":
+        lines.append(f"{printable(str(result.directory))} is a git repository now (branch {result.branch}).")
+    if result.action == "clone":
+        lines.append(f"Took the list from {printable(result.remote or '')} into {printable(str(result.directory))}.")
+    if result.remote is not None and result.action != "clone":
+        done = [
+            f"sent {plural(result.sent, 'commit', 'commits')}",
+            f"received {plural(result.received, 'commit', 'commits')}",
+        ]
+        if result.merged:
+            done.append("merged both sides")
+        what = ", ".join(done)
+        lines.append(f"Synced with {printable(result.remote)}: {what}.")
+    elif result.remote is None:
+        lines.append("No remote yet: `readlist sync init REMOTE` adds one.")
+    if result.conflicts:
+        many = plural(result.conflicts, "conflict", "conflicts")
+        lines.append(f"{many} (fields changed differently on two machines): readlist conflicts")
+    sys.stderr.write("".join(f"{line}\n" for line in lines))
+
+
+def _sync_state(result: SyncState) -> None:
+    remote = printable(result.remote) if result.remote else "none (readlist sync init REMOTE adds one)"
+    if result.ahead is None:
+        position = "not synced yet"
+    else:
+        position = f"{result.ahead} to send, {result.behind} to take (as of the last sync; status does not fetch)"
+    lines = [
+        f"repository: {printable(str(result.directory))}",
+        f"remote:     {remote}",
+        f"branch:     {printable(result.branch)}",
+        f"commits:    {position}",
+        f"local:      {'changes not synced yet' if result.uncommitted else 'nothing changed since the last sync'}",
+        f"conflicts:  {result.conflicts}" + (" (readlist conflicts)" if result.conflicts else ""),
+    ]
+    _stdout("".join(f"{line}\n" for line in lines))
 
 
 def _added(result: Added) -> None:
