@@ -342,7 +342,8 @@ def _commit_local(repo: Repo, name: str) -> bool:
 
 
 def _recover_merge(repo: Repo, target: Path) -> None:
-    """A `git merge`/`pull` left unfinished: conclude it when the store is a good merge, else abort it."""
+    """A `git merge`/`pull` left unfinished: conclude it when the store is a good merge, else
+    abort it (this cycle then merges again)."""
     if repo.commit_of("MERGE_HEAD") is None:
         return
     try:
@@ -357,7 +358,11 @@ def _recover_merge(repo: Repo, target: Path) -> None:
             repo.run("commit", "-q", "--no-edit", env=_identity_env(repo))
             sys.stderr.write("Concluded an unfinished merge.\n")
             return
-    repo.run("merge", "--abort")
+    # As `git merge --abort`, but the store is written atomically (and a store git cannot
+    # reset because it changed meanwhile is no obstacle): back to HEAD's.
+    write_atomically(target, repo.blob("HEAD", target.name) or b"")
+    repo.run("reset", "-q")
+    _checkout_others(repo, target.name)
     sys.stderr.write("Aborted an unfinished merge whose store could not be read; this sync merges again.\n")
 
 
