@@ -642,6 +642,29 @@ class SyncState:
     conflicts: int
 
 
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A field two machines changed differently, as a sync found it: the list keeps `ours`
+    (the value of the machine that merged) until `resolve` settles it."""
+
+    key: str
+    field: str
+    base: Any  # the value both had before
+    ours: Any
+    theirs: Any
+
+
+@dataclass(slots=True)
+class Conflicts:
+    conflicts: list[Conflict]  # by key, then field
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    conflict: Conflict
+    value: Any  # what the field holds now
+
+
 Result = (
     EntryList
     | Shown
@@ -664,4 +687,6 @@ Result = (
     | Undone
     | Synced
     | SyncState
+    | Conflicts
+    | Resolved
 )

@@ -1,4 +1,4 @@
-"""Commands that change entries: tag, untag, note, status, add, edit, rm."""
+"""Commands that change entries: tag, untag, note, status, add, edit, rm, undo, resolve (and conflicts)."""
 
 import re
 import sys
@@ -373,3 +373,47 @@ def _ask_arxiv_id() -> Optional[str]:
             return parse_arxiv_id(text)
         except InvalidInput as exc:
             typer.echo(f"{exc.message}; try again, or leave it empty.", err=True)
+
+
+def conflicts(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List the fields two machines changed differently, which a sync left for you to settle.
+
+    The list keeps the value of the machine that merged ("ours") until `readlist resolve`
+    settles it; a conflict resolved on one machine is cleared on the others by the next sync.
+
+    Example: readlist conflicts
+    """
+    from readlist.output.emit import emit
+    from readlist.services import conflicts as service
+
+    emit(service.conflicts(db(ctx)), output_format(as_json))
+
+
+def resolve(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="The entry.", show_default=False)],
+    field: Annotated[str, typer.Argument(metavar="FIELD", help="The field, as `readlist conflicts` names it.")],
+    ours: Annotated[bool, typer.Option("--ours", help="Keep the value the list shows now.")] = False,
+    theirs: Annotated[bool, typer.Option("--theirs", help="Take the other machine's value.")] = False,
+    value: Annotated[
+        Optional[str],
+        typer.Option(
+            "--value",
+            metavar="VALUE",
+            help='Set this value instead (authors: "A. One and B. Two"; "" empties the field).',
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Settle a conflict a sync left: the field gets the chosen value, as a hand edit.
+
+    Example: readlist resolve lefevre2024sparse venue --theirs
+    """
+    from readlist.output.emit import emit
+    from readlist.services import conflicts as service
+
+    if ours and theirs:
+        raise InvalidInput("--ours and --theirs exclude each other")
+    choice: Optional[service.Choice] = "ours" if ours else "theirs" if theirs else None
+    emit(service.resolve(db(ctx), key, field, choice, value), output_format(as_json))

@@ -19,6 +19,7 @@ from readlist.models import (
     Citation,
     CommandChanges,
     ConfigShown,
+    Conflicts,
     Entry,
     EntryList,
     Exported,
@@ -30,6 +31,7 @@ from readlist.models import (
     Noted,
     NoteDeleted,
     Refreshed,
+    Resolved,
     Result,
     Shown,
     Stats,
@@ -122,6 +124,13 @@ def _human(result: Result) -> None:
         return
     if isinstance(result, SyncState):
         _sync_state(result)
+        return
+    if isinstance(result, Conflicts):
+        _conflicts(result)
+        return
+    if isinstance(result, Resolved):
+        conflict = result.conflict
+        sys.stderr.write(printable(f"{conflict.key}: {conflict.field} is now {_short(result.value)}; resolved.\n"))
         return
     if isinstance(result, EntryList) and not _terminal():  # a pipe: every entry, whole, no rich
         from readlist.output.shapes import to_lines
@@ -303,6 +312,26 @@ def _refreshed(result: Refreshed) -> None:
     entries = len({change.key for change in result.changes})
     done = "would change" if result.dry_run else "changed"
     render.message(f"Checked {plural(result.checked, 'entry', 'entries')} on arXiv; {entries} {done}.")
+
+
+def _conflicts(result: Conflicts) -> None:
+    """Each conflict as a few lines on stdout; how to settle them on stderr."""
+    if not result.conflicts:
+        sys.stderr.write("No conflicts.\n")
+        return
+    lines = []
+    for conflict in result.conflicts:
+        lines += [
+            f"{conflict.key} {conflict.field}",
+            f"  ours (kept):  {_short(conflict.ours, 200)}",
+            f"  theirs:       {_short(conflict.theirs, 200)}",
+            f"  before both:  {_short(conflict.base, 200)}",
+        ]
+    _stdout(printable("\n".join(lines) + "\n"))
+    sys.stderr.write(
+        f"{plural(len(result.conflicts), 'conflict', 'conflicts')}; settle each with "
+        "`readlist resolve KEY FIELD --ours|--theirs|--value VALUE`.\n"
+    )
 
 
 def _short(value: object, width: int = 60) -> str:

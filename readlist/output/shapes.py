@@ -18,6 +18,8 @@ from readlist.models import (
     Changed,
     CommandChanges,
     ConfigShown,
+    Conflict,
+    Conflicts,
     Entry,
     EntryList,
     Fetched,
@@ -27,6 +29,7 @@ from readlist.models import (
     NextUp,
     Noted,
     Refreshed,
+    Resolved,
     Result,
     Shown,
     Stats,
@@ -220,6 +223,16 @@ def journal_json(lines: list[JournalLine]) -> list[dict[str, str]]:
     ]
 
 
+def conflict_json(conflict: Conflict) -> dict[str, Any]:
+    return {
+        "key": conflict.key,
+        "field": conflict.field,
+        "base": conflict.base,
+        "ours": conflict.ours,
+        "theirs": conflict.theirs,
+    }
+
+
 def json_of(result: Result) -> Any:
     """The `--json` form of a command's result (README "JSON output")."""
     if isinstance(result, EntryList):
@@ -254,6 +267,10 @@ def json_of(result: Result) -> Any:
             "known": [entry_json(e) for e in result.known],
             "missing": result.missing,
         }
+    if isinstance(result, Conflicts):
+        return [conflict_json(c) for c in result.conflicts]
+    if isinstance(result, Resolved):
+        return {**conflict_json(result.conflict), "value": result.value}
     if isinstance(result, UndoHistory):
         return {"done": [command_json(c) for c in result.done], "undone": [command_json(c) for c in result.undone]}
     if isinstance(result, Undone):
