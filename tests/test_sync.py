@@ -357,3 +357,53 @@ def test_git_passes_through_with_its_exit_code(a: Machine, remote: str) -> None:
     a.run("sync", "init")
     assert "start syncing" in a.run("git", "log", "--oneline").stdout
     assert a.run("git", "rev-parse", "--verify", "no-such-branch", ok=False).returncode == 128
+
+
+def test_a_field_set_differently_on_both_machines_is_a_conflict_to_resolve(a: Machine, b: Machine, remote: str) -> None:
+    first, _ = pair(a, b, remote)
+    a.run("edit", first, "--venue", "ICLR 2024")
+    b.run("edit", first, "--venue", "NeurIPS 2024")
+    a.run("sync")
+
+    done = b.run("sync")
+
+    assert "1 conflict" in done.stderr and "readlist conflicts" in done.stderr
+    assert json.loads(b.run("sync", "status", "--json").stdout)["conflicts"] == 1
+    assert b"<<<<<<<" not in b.store.read_bytes()
+    b.run("resolve", first, "venue", "--theirs")
+    b.run("sync")
+    a.run("sync")
+    for machine in (a, b):
+        assert json.loads(machine.run("sync", "status", "--json").stdout)["conflicts"] == 0
+        assert json.loads(machine.run("show", first, "--json").stdout)["venue"] == "ICLR 2024"
+
+
+def test_cloning_an_unreachable_remote_exits_8_and_changes_nothing(b: Machine, tmp_path: Path) -> None:
+    done = b.run("sync", "clone", (tmp_path / "nowhere.git").as_uri(), ok=False)
+    assert done.returncode == ExitCode.OFFLINE
+    assert "cannot reach the remote" in done.stderr
+    assert not (b.dir / ".git").exists() and not b.store.exists()
+
+
+def test_loose_copies_of_the_store_are_repacked_past_the_limit(
+    cli, tmp_path: Path, remote: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readlist.services import sync as service
+
+    db = str(tmp_path / "m" / "readlist.json")
+    key = cli("--db", db, "add", "--title", "Sparse Attention for Everyone", "--author", "Ana Aubert").stdout.strip()
+    cli("--db", db, "sync", "init", remote)
+
+    def loose_objects() -> int:
+        counts = dict(line.split(": ") for line in git("count-objects", "-v", cwd=tmp_path / "m").splitlines())
+        return int(counts["count"])
+
+    cli("--db", db, "tag", key, "-t", "one")
+    cli("--db", db, "sync")
+    assert loose_objects() > 0  # a small list stays under the limit: nothing to do yet
+
+    monkeypatch.setattr(service, "LOOSE_KIB_LIMIT", 0)
+    cli("--db", db, "tag", key, "-t", "two")
+    cli("--db", db, "sync")
+    assert loose_objects() == 0
+    assert "two" in git("show", "HEAD:readlist.json", cwd=tmp_path / "m")
