@@ -626,6 +626,7 @@ class Synced:
     received: int  # commits taken from the remote
     merged: bool  # both sides had changed: a merge commit was made
     conflicts: int  # rows of the store's conflicts table after the cycle
+    renamed: dict[str, str] = field(default_factory=dict)  # key -> new key: two papers met under one key
 
 
 @dataclass(frozen=True, slots=True)

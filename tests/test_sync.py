@@ -262,7 +262,7 @@ def test_a_sync_killed_midway_loses_nothing(a: Machine, b: Machine, remote: str,
     assert git("status", "--porcelain", cwd=a.dir) == ""
 
 
-@pytest.mark.parametrize("store_after", ["merged", "broken"])
+@pytest.mark.parametrize("store_after", ["merged", "broken", "unmerged"])
 def test_an_interrupted_git_merge_is_concluded_or_aborted(
     a: Machine, b: Machine, remote: str, store_after: str
 ) -> None:
@@ -272,7 +272,10 @@ def test_an_interrupted_git_merge_is_concluded_or_aborted(
     a.run("tag", first, "-t", "from-a")
     a.run("git", "commit", "-q", "-am", "tagged on a")
     a.run("git", "fetch", "-q", "origin")
-    a.run("git", "merge", "-q", "--no-commit", "origin/main")
+    if store_after == "unmerged":  # the driver failed: git keeps this side's store, in conflict
+        a.run("git", "-c", "merge.readlist.driver=false", "merge", "-q", "--no-commit", "origin/main", ok=False)
+    else:
+        a.run("git", "merge", "-q", "--no-commit", "origin/main")
     assert (a.dir / ".git" / "MERGE_HEAD").exists()
     if store_after == "broken":
         a.store.write_bytes(b'{"meta":')
@@ -407,3 +410,20 @@ def test_loose_copies_of_the_store_are_repacked_past_the_limit(
     cli("--db", db, "sync")
     assert loose_objects() == 0
     assert "two" in git("show", "HEAD:readlist.json", cwd=tmp_path / "m")
+
+
+def test_two_papers_added_under_one_key_on_two_machines_both_stay(a: Machine, b: Machine, remote: str) -> None:
+    pair(a, b, remote)
+    first = a.add("Sparse Attention Is Enough", "Ana Aubert", 2021)
+    second = b.add("Sparse Coding Revisited", "Ana Aubert", 2021)
+    assert first == second  # the same key, given on two machines
+    a.run("sync")
+
+    done = b.run("sync")
+
+    assert f"Two papers had the key {first}" in done.stderr
+    a.run("sync")
+    titles = {json.loads(a.run("show", key, "--json").stdout)["title"] for key in a.listed()}
+    assert {"Sparse Attention Is Enough", "Sparse Coding Revisited"} <= titles
+    assert len(a.listed()) == 4
+    assert a.store.read_bytes() == b.store.read_bytes()

@@ -206,6 +206,10 @@ def _synced(result: Synced) -> None:
         lines.append(f"Synced with {printable(result.remote)}: {what}.")
     elif result.remote is None:
         lines.append("No remote yet: `readlist sync init REMOTE` adds one.")
+    lines += [
+        f"Two papers had the key {printable(old)} on different machines: the one added later is now {printable(new)}."
+        for old, new in sorted(result.renamed.items())
+    ]
     if result.conflicts:
         many = plural(result.conflicts, "conflict", "conflicts")
         lines.append(f"{many} (fields changed differently on two machines): readlist conflicts")

@@ -322,6 +322,7 @@ def json_of(result: Result) -> Any:
             "received": result.received,
             "merged": result.merged,
             "conflicts": result.conflicts,
+            "renamed": result.renamed,
         }
     raise TypeError(f"{type(result).__name__} has no JSON form")
 

@@ -271,15 +271,17 @@ def _cycle(repo: Repo, target: Path, adopt_branch: bool = False) -> Synced:
         raise SyncError(f"{repo.root} has no remote; `readlist sync init REMOTE` adds one")
     branch = repo.branch()
     received, merged, sent = 0, False, 0
+    renamed: dict[str, str] = {}
     for _attempt in range(PUSH_ATTEMPTS):
         _fetch(repo, url)
         if adopt_branch:
             branch = _adopt_remote_branch(repo, branch)
             adopt_branch = False
         _test_kill("after-fetch")
-        took, did_merge = _integrate(repo, target, branch)
+        took, did_merge, moved = _integrate(repo, target, branch)
         received += took
         merged = merged or did_merge
+        renamed.update(moved)
         _test_kill("after-merge")
         theirs = repo.commit_of(f"refs/remotes/{REMOTE}/{branch}")
         ahead = repo.count(f"{theirs}..HEAD" if theirs else "HEAD")
@@ -291,7 +293,8 @@ def _cycle(repo: Repo, target: Path, adopt_branch: bool = False) -> Synced:
     else:
         raise SyncError(f"the remote kept changing while this sync pushed ({PUSH_ATTEMPTS} tries); run it again")
     _keep_small(repo)
-    return Synced("sync", repo.root, url, branch, committed, sent, received, merged, _conflicts_in(target.read_bytes()))
+    conflicts = _conflicts_in(target.read_bytes())
+    return Synced("sync", repo.root, url, branch, committed, sent, received, merged, conflicts, renamed)
 
 
 def _test_kill(point: str) -> None:
@@ -356,9 +359,11 @@ def _recover_merge(repo: Repo, target: Path) -> None:
     abort it (this cycle then merges again)."""
     if repo.commit_of("MERGE_HEAD") is None:
         return
+    # Merged by the driver, the store is staged; left unmerged (the driver refused, or git ran
+    # without it), it may hold only this side's list, which must not be committed as the merge.
+    good = not repo.out("ls-files", "--unmerged", "--", target.name)
     try:
         check_store_bytes(target, target.read_bytes())
-        good = True
     except (StoreError, OSError):
         good = False
     if good:
@@ -376,12 +381,13 @@ def _recover_merge(repo: Repo, target: Path) -> None:
     sys.stderr.write("Aborted an unfinished merge whose store could not be read; this sync merges again.\n")
 
 
-def _integrate(repo: Repo, target: Path, branch: str) -> tuple[int, bool]:
-    """Take the remote branch into HEAD; (commits received, whether a merge commit was made)."""
+def _integrate(repo: Repo, target: Path, branch: str) -> tuple[int, bool, dict[str, str]]:
+    """Take the remote branch into HEAD: the commits received, whether a merge commit was
+    made, and the keys the merge gave papers that met another paper under their key."""
     theirs = repo.commit_of(f"refs/remotes/{REMOTE}/{branch}")
     head = repo.commit_of("HEAD")
     if theirs is None or head is None or repo.is_ancestor(theirs, head):
-        return 0, False
+        return 0, False, {}
     name = target.name
     received = repo.count(f"{head}..{theirs}")
     their_raw = repo.blob(theirs, name)
@@ -391,7 +397,7 @@ def _integrate(repo: Repo, target: Path, branch: str) -> tuple[int, bool]:
     if repo.is_ancestor(head, theirs):
         write_atomically(target, their_raw)
         _move_branch(repo, branch, theirs, head, name)
-        return received, False
+        return received, False, {}
     from readlist.merge import merge_stores
 
     base = repo.merge_base(head, theirs)
@@ -405,7 +411,7 @@ def _integrate(repo: Repo, target: Path, branch: str) -> tuple[int, bool]:
     commit = repo.out("commit-tree", tree, "-p", head, "-p", theirs, "-m", message, env=_identity_env(repo))
     write_atomically(target, outcome.data)
     _move_branch(repo, branch, commit, head, name)
-    return received, True
+    return received, True, dict(outcome.renamed)
 
 
 def _hash(repo: Repo, data: bytes) -> str:
