@@ -192,7 +192,9 @@ def _synced(result: Synced) -> None:
     """One short summary on stderr: what went where, and the conflicts to look at."""
     lines = []
     if result.action == "init":
-        lines.append(f"{printable(str(result.directory))} is a git repository now (branch {result.branch}).")
+        lines.append(
+            f"{printable(str(result.directory))} is set up for sync (a git repository, branch {result.branch})."
+        )
     if result.action == "clone":
         lines.append(f"Took the list from {printable(result.remote or '')} into {printable(str(result.directory))}.")
     if result.remote is not None and result.action != "clone":
