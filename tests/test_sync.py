@@ -427,3 +427,24 @@ def test_two_papers_added_under_one_key_on_two_machines_both_stay(a: Machine, b:
     assert {"Sparse Attention Is Enough", "Sparse Coding Revisited"} <= titles
     assert len(a.listed()) == 4
     assert a.store.read_bytes() == b.store.read_bytes()
+
+
+def test_a_remote_whose_list_lives_on_another_branch_is_followed(
+    a: Machine, b: Machine, remote: str, tmp_path: Path
+) -> None:
+    theirs = b.add("Graph Networks at Scale", "Cy Dahl")
+    b.run("sync", "init")
+    b.run("git", "branch", "-q", "-m", "master")  # made by a git whose first branch is master
+    b.run("sync", "init", remote)
+    mine = a.add("Sparse Attention for Everyone", "Ana Aubert")
+
+    a.run("sync", "init", remote)
+    b.run("sync")
+    c = Machine(tmp_path / "c")
+    c.run("sync", "clone", remote)
+
+    assert a.run("git", "branch", "--show-current").stdout.strip() == "master"
+    assert git("branch", "--show-current", cwd=c.dir) == "master"
+    for machine in (a, b, c):
+        assert machine.listed() == sorted([mine, theirs])
+    assert a.store.read_bytes() == b.store.read_bytes() == c.store.read_bytes()
