@@ -448,3 +448,23 @@ def test_a_remote_whose_list_lives_on_another_branch_is_followed(
     for machine in (a, b, c):
         assert machine.listed() == sorted([mine, theirs])
     assert a.store.read_bytes() == b.store.read_bytes() == c.store.read_bytes()
+
+
+def test_a_clone_of_an_empty_remote_starts_it(a: Machine, b: Machine, remote: str) -> None:
+    assert "holds no list yet" in a.run("sync", "clone", remote).stderr
+    key = a.add("Sparse Attention for Everyone", "Ana Aubert")
+    a.run("sync")
+    assert "Took the list" in b.run("sync", "clone", remote).stderr
+    assert b.listed() == [key]
+
+
+def test_init_leaves_a_store_it_cannot_read_alone(a: Machine) -> None:
+    a.add("Sparse Attention for Everyone", "Ana Aubert")
+    newer = re.sub(rb'"schema":\s*\d+', b'"schema":999', a.store.read_bytes(), count=1)
+    a.store.write_bytes(newer)
+
+    done = a.run("sync", "init", ok=False)
+
+    assert done.returncode == ExitCode.STORE
+    assert not (a.dir / ".git").exists() and not (a.dir / ".gitignore").exists()
+    assert a.store.read_bytes() == newer

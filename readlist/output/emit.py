@@ -195,7 +195,9 @@ def _synced(result: Synced) -> None:
         lines.append(
             f"{printable(str(result.directory))} is set up for sync (a git repository, branch {result.branch})."
         )
-    if result.action == "clone":
+    if result.action == "clone" and not result.received:
+        lines.append(f"The remote {printable(result.remote or '')} holds no list yet: this one starts it.")
+    elif result.action == "clone":
         lines.append(f"Took the list from {printable(result.remote or '')} into {printable(str(result.directory))}.")
     if result.remote is not None and result.action != "clone":
         done = [

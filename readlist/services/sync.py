@@ -142,14 +142,14 @@ def init(db: Path | None, remote: str | None) -> Synced:
     _refuse_foreign_tree(directory)
     repo = Repo(directory)
     with locked(path) as target:
+        if target.exists():  # a store this readlist cannot read is neither committed nor set up
+            check_store_bytes(target, target.read_bytes())
         if repo.toplevel() is None:
             repo.run("init", "-q", f"--initial-branch={DEFAULT_BRANCH}")
         _write_setup(repo, target.name)
         if not target.exists():
             write_atomically(target, storefile.dumps(storefile.new_data()))
             sys.stderr.write(f"Started a new reading list at {path}.\n")
-        else:
-            check_store_bytes(target, target.read_bytes())
         names = [target.name, ".gitignore", ".gitattributes"]
         committed = False
         if repo.changed(names) or repo.commit_of("HEAD") is None:
