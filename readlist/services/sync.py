@@ -14,6 +14,7 @@ the clone's `.git/config` and `.git/info/attributes`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
 import signal
@@ -24,6 +25,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from readlist import storefile
 from readlist.clock import now_iso
@@ -183,6 +185,8 @@ def clone(db: Path | None, remote: str) -> Synced:
     repo = Repo(directory)
     if repo.toplevel() == directory.resolve():
         raise SyncError(f"{directory} is already set up for sync; `readlist sync` syncs it")
+    if (directory / ".git").exists():
+        raise SyncError(f"{directory / '.git'} is in the way (not a repository git can use); move it aside")
     _refuse_foreign_tree(directory)
     with locked(path) as target:
         with tempfile.TemporaryDirectory(prefix=".readlist-clone-", dir=directory) as temporary:
@@ -242,10 +246,8 @@ def _check_remote_store(repo: Repo, commit: str, name: str, remote: str) -> None
     )
 
 
-def _as(result: Synced, action: str, **changes: object) -> Synced:
-    fields = {name: getattr(result, name) for name in Synced.__slots__}
-    fields.update(action=action, **changes)
-    return Synced(**fields)
+def _as(result: Synced, action: str, **changes: Any) -> Synced:
+    return dataclasses.replace(result, action=action, **changes)
 
 
 # -- the cycle ----------------------------------------------------------------------------
