@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     STORE = 5
     CANCELLED = 6
     UNAVAILABLE = 7  # a network service (the arXiv API) could not be reached or answered badly
+    OFFLINE = 8  # `sync`: the git remote could not be reached; what changed here is committed locally
+    SYNC = 9  # `sync`: git failed otherwise (a push refused, a repository readlist cannot use)
 
 
 class ReadlistError(Exception):
@@ -66,3 +68,21 @@ class ArxivUnavailable(ReadlistError):
     """The arXiv API could not be reached, or its answer could not be read; nothing was changed."""
 
     exit_code = ExitCode.UNAVAILABLE
+
+
+class RemoteUnreachable(ReadlistError):
+    """`sync` could not reach the git remote; the local commit is kept and sent by the next sync."""
+
+    exit_code = ExitCode.OFFLINE
+
+
+class SyncError(ReadlistError):
+    """git failed in a way `sync` cannot work around; the store is left as it was."""
+
+    exit_code = ExitCode.SYNC
+
+
+class MergeRefused(ReadlistError):
+    """The merge driver could not read one of the stores: git leaves the file in conflict."""
+
+    exit_code = ExitCode.PROBLEMS

@@ -614,6 +614,36 @@ class ConfigShown:
 
 
 @dataclass(frozen=True, slots=True)
+class Synced:
+    """`readlist sync` (and `sync init`, `sync clone`): what one cycle did."""
+
+    action: str  # "sync", "init" or "clone"
+    directory: Path  # the git work tree: the store's directory
+    remote: str | None  # origin's URL; None before one is set
+    branch: str
+    committed: bool  # local changes of the store were committed
+    sent: int  # commits pushed
+    received: int  # commits taken from the remote
+    merged: bool  # both sides had changed: a merge commit was made
+    conflicts: int  # rows of the store's conflicts table after the cycle
+    renamed: dict[str, str] = field(default_factory=dict)  # key -> new key: two papers met under one key
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """`readlist sync status`: as of the last fetch (status itself never fetches)."""
+
+    directory: Path
+    store: str  # the store file's name in the repository
+    remote: str | None
+    branch: str
+    ahead: int | None  # commits to send; None when the remote branch is not known yet
+    behind: int | None  # commits to take
+    uncommitted: bool  # the store changed since the last sync
+    conflicts: int
+
+
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """A field two machines changed differently, as a sync found it: the list keeps `ours`
     (the value of the machine that merged) until `resolve` settles it."""
@@ -656,6 +686,8 @@ Result = (
     | ConfigShown
     | UndoHistory
     | Undone
+    | Synced
+    | SyncState
     | Conflicts
     | Resolved
 )

@@ -149,7 +149,8 @@ def test_help_does_not_import_heavy_modules() -> None:
         "import sys; sys.argv=['readlist','--help']\n"
         "from readlist.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('rich', 'tinydb', 'bibtexparser', 'pylatexenc', 'orjson') if m in sys.modules]\n"
+        "heavy = [m for m in ('rich', 'tinydb', 'bibtexparser', 'pylatexenc', 'orjson', 'readlist.gitrepo',"
+        " 'readlist.merge') if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

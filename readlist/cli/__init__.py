@@ -1,7 +1,7 @@
 """The command line: each command parses its arguments, makes one use-case call
 (`readlist.services`) and one output call (`readlist.output.emit`).
 
-The commands live in `browse`, `curate`, `exchange` and `settings`; this module builds the app.
+The commands live in `browse`, `curate`, `exchange`, `settings` and `sync`; this module builds the app.
 `_ReadlistGroup.invoke` is the one place where a `ReadlistError` becomes an `Error: ...` line
 on stderr and an exit code, and the one place that knows a command is a short-lived process
 (`_short_lived`). Modules beyond typer are imported inside the commands so that
@@ -21,7 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from readlist import __version__
-from readlist.cli import browse, curate, exchange, settings
+from readlist.cli import browse, curate, exchange, settings, sync
 from readlist.errors import ExitCode, ReadlistError
 from readlist.output.text import printable
 
@@ -143,6 +143,9 @@ app.command()(curate.resolve)
 app.command()(exchange.export)
 app.command()(exchange.cite)
 app.command()(settings.config)
+app.add_typer(sync.app, name="sync")
+app.command("git", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})(sync.git)
+app.command("_merge-driver", hidden=True)(sync.merge_driver)
 
 
 def main() -> None:

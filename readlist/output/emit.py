@@ -35,6 +35,8 @@ from readlist.models import (
     Result,
     Shown,
     Stats,
+    Synced,
+    SyncState,
     TagCounts,
     UndoHistory,
     Undone,
@@ -117,6 +119,12 @@ def _human(result: Result) -> None:
     if isinstance(result, ConfigShown):
         _config(result)
         return
+    if isinstance(result, Synced):
+        _synced(result)
+        return
+    if isinstance(result, SyncState):
+        _sync_state(result)
+        return
     if isinstance(result, Conflicts):
         _conflicts(result)
         return
@@ -178,6 +186,55 @@ def _human(result: Result) -> None:
         render.import_summary(result)
     elif isinstance(result, Refreshed):
         _refreshed(result)
+
+
+def _synced(result: Synced) -> None:
+    """One short summary on stderr: what went where, and the conflicts to look at."""
+    lines = []
+    if result.action == "init":
+        lines.append(
+            f"{printable(str(result.directory))} is set up for sync (a git repository, branch {result.branch})."
+        )
+    if result.action == "clone" and not result.received:
+        lines.append(f"The remote {printable(result.remote or '')} holds no list yet: this one starts it.")
+    elif result.action == "clone":
+        lines.append(f"Took the list from {printable(result.remote or '')} into {printable(str(result.directory))}.")
+    if result.remote is not None and result.action != "clone":
+        done = [
+            f"sent {plural(result.sent, 'commit', 'commits')}",
+            f"received {plural(result.received, 'commit', 'commits')}",
+        ]
+        if result.merged:
+            done.append("merged both sides")
+        what = ", ".join(done)
+        lines.append(f"Synced with {printable(result.remote)}: {what}.")
+    elif result.remote is None:
+        lines.append("No remote yet: `readlist sync init REMOTE` adds one.")
+    lines += [
+        f"Two papers had the key {printable(old)} on different machines: the one added later is now {printable(new)}."
+        for old, new in sorted(result.renamed.items())
+    ]
+    if result.conflicts:
+        many = plural(result.conflicts, "conflict", "conflicts")
+        lines.append(f"{many} (fields changed differently on two machines): readlist conflicts")
+    sys.stderr.write("".join(f"{line}\n" for line in lines))
+
+
+def _sync_state(result: SyncState) -> None:
+    remote = printable(result.remote) if result.remote else "none (readlist sync init REMOTE adds one)"
+    if result.ahead is None:
+        position = "not synced yet"
+    else:
+        position = f"{result.ahead} to send, {result.behind} to take (as of the last sync; status does not fetch)"
+    lines = [
+        f"repository: {printable(str(result.directory))}",
+        f"remote:     {remote}",
+        f"branch:     {printable(result.branch)}",
+        f"commits:    {position}",
+        f"local:      {'changes not synced yet' if result.uncommitted else 'nothing changed since the last sync'}",
+        f"conflicts:  {result.conflicts}" + (" (readlist conflicts)" if result.conflicts else ""),
+    ]
+    _stdout("".join(f"{line}\n" for line in lines))
 
 
 def _added(result: Added) -> None:

@@ -33,6 +33,8 @@ from readlist.models import (
     Result,
     Shown,
     Stats,
+    Synced,
+    SyncState,
     TagCounts,
     UndoHistory,
     Undone,
@@ -297,6 +299,30 @@ def json_of(result: Result) -> Any:
             "file": str(result.file),
             "exists": result.exists,
             "settings": {s.name: {"value": s.value, "from": s.source} for s in result.settings},
+        }
+    if isinstance(result, SyncState):
+        return {
+            "directory": str(result.directory),
+            "store": result.store,
+            "remote": result.remote,
+            "branch": result.branch,
+            "ahead": result.ahead,
+            "behind": result.behind,
+            "uncommitted": result.uncommitted,
+            "conflicts": result.conflicts,
+        }
+    if isinstance(result, Synced):
+        return {
+            "action": result.action,
+            "directory": str(result.directory),
+            "remote": result.remote,
+            "branch": result.branch,
+            "committed": result.committed,
+            "sent": result.sent,
+            "received": result.received,
+            "merged": result.merged,
+            "conflicts": result.conflicts,
+            "renamed": result.renamed,
         }
     raise TypeError(f"{type(result).__name__} has no JSON form")
 

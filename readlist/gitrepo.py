@@ -1,0 +1,141 @@
+"""The git binary, run in one repository: `git -C <dir> ...` without a shell.
+
+Messages are read in the C locale (`LC_ALL=C`) so that they can be recognised; git never
+prompts (`GIT_TERMINAL_PROMPT=0`), and variables a surrounding git sets for its hooks and
+drivers (`GIT_DIR`, `GIT_INDEX_FILE` ...) never point a command at another repository.
+A failure is a typed error: `RemoteUnreachable` when the remote cannot be reached, else
+`SyncError` with git's own last line.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from readlist.errors import RemoteUnreachable, SyncError
+
+#: Variables a git process hands to its hooks and drivers; a git run here must not inherit them.
+_REPOSITORY_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR")
+
+#: What git says (in the C locale) when it cannot talk to a remote at all.
+_UNREACHABLE = (
+    "does not appear to be a git repository",
+    "could not read from remote repository",
+    "unable to access",
+    "could not resolve host",
+    "connection refused",
+    "connection timed out",
+    "network is unreachable",
+    "no route to host",
+    "operation timed out",
+    "could not connect",
+)
+
+
+def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES}
+    env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
+    env.update(extra or {})
+    return env
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
+
+
+def unreachable(message: str) -> bool:
+    lowered = message.lower()
+    return any(sign in lowered for sign in _UNREACHABLE)
+
+
+class Repo:
+    """A git work tree (`root`), or the directory that is to become one."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        check: bool = True,
+        env: Mapping[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[bytes]:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(self.root), *args],
+                input=input,
+                capture_output=True,
+                env=clean_environment(env),
+                stdin=None if input is not None else subprocess.DEVNULL,
+            )
+        except FileNotFoundError as exc:
+            raise SyncError("git is not installed (or not on PATH); `readlist sync` needs it") from exc
+        if check and done.returncode != 0:
+            raise SyncError(f"git {args[0]} failed: {last_line(done.stderr.decode('utf-8', 'replace'))}")
+        return done
+
+    def out(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+        """git's stdout, without the final line break."""
+        return self.run(*args, env=env).stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+
+    def ok(self, *args: str) -> bool:
+        """Whether git succeeds (a question such as `merge-base --is-ancestor`)."""
+        return self.run(*args, check=False).returncode == 0
+
+    def remote_call(self, *args: str) -> subprocess.CompletedProcess[bytes]:
+        """A command that talks to the remote: `RemoteUnreachable` when it cannot."""
+        done = self.run(*args, check=False)
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace")
+            if unreachable(message):
+                raise RemoteUnreachable(last_line(message))
+        return done
+
+    # -- questions ----------------------------------------------------------------------
+    def toplevel(self) -> Path | None:
+        """The work tree `root` is in (itself or a directory above), if any."""
+        done = self.run("rev-parse", "--show-toplevel", check=False)
+        if done.returncode != 0:
+            return None
+        return Path(done.stdout.decode("utf-8", "surrogateescape").strip()).resolve()
+
+    def git_dir(self) -> Path:
+        return (self.root / self.out("rev-parse", "--git-dir")).resolve()
+
+    def commit_of(self, ref: str) -> str | None:
+        done = self.run("rev-parse", "-q", "--verify", f"{ref}^{{commit}}", check=False)
+        return done.stdout.decode().strip() if done.returncode == 0 else None
+
+    def branch(self) -> str:
+        """The branch HEAD is on (it may have no commit yet)."""
+        return self.out("symbolic-ref", "--short", "HEAD")
+
+    def blob(self, commit: str, name: str) -> bytes | None:
+        """The file `name` at the top of `commit`'s tree, or None when it has none."""
+        done = self.run("cat-file", "blob", f"{commit}:{name}", check=False)
+        return done.stdout if done.returncode == 0 else None
+
+    def files(self, commit: str) -> list[str]:
+        return self.out("ls-tree", "--name-only", commit).splitlines()
+
+    def count(self, revisions: str) -> int:
+        return int(self.out("rev-list", "--count", revisions))
+
+    def merge_base(self, one: str, other: str) -> str | None:
+        done = self.run("merge-base", one, other, check=False)
+        return done.stdout.decode().strip() if done.returncode == 0 else None
+
+    def is_ancestor(self, one: str, other: str) -> bool:
+        return self.ok("merge-base", "--is-ancestor", one, other)
+
+    def config(self, name: str) -> str | None:
+        done = self.run("config", "--get", name, check=False)
+        return done.stdout.decode("utf-8", "surrogateescape").strip() if done.returncode == 0 else None
+
+    def changed(self, paths: Sequence[str]) -> bool:
+        """Whether any of `paths` differs from HEAD (or is new)."""
+        return bool(self.out("status", "--porcelain", "--untracked-files=all", "--", *paths))
