@@ -162,6 +162,7 @@ class _Merger:
         self.meta = (base[0], ours[0], theirs[0])
         self.tables = (base[1], ours[1], theirs[1])
         self.conflict_rows: dict[str, bytes] = {}
+        self._paper = ""
         self.conflict_count = 0
         self.renamed: dict[str, str] = {}
         self.kept_despite_removal: list[Doc] = []
@@ -179,9 +180,25 @@ class _Merger:
                     if row_id.startswith(prefix):
                         conflicts.setdefault(row_id, row)
         conflicts.update(self.conflict_rows)
-        papers = merged[ENTRIES]  # a conflict goes with its paper
-        merged[CONFLICTS] = {row_id: row for row_id, row in conflicts.items() if row_id.split(" ", 1)[0] in papers}
+        merged[CONFLICTS] = self._with_their_papers(conflicts, merged[ENTRIES])
         return self._merged_meta(), merged
+
+    def _with_their_papers(self, conflicts: dict[str, bytes], papers: dict[str, bytes]) -> dict[str, bytes]:
+        """A conflict goes with its paper: to the key this merge moved the paper to, and away
+        with a paper that is gone."""
+        result: dict[str, bytes] = {}
+        for row_id, line in conflicts.items():
+            key = row_id.split(" ", 1)[0]
+            moved_to = self.renamed.get(key)
+            if moved_to is not None and moved_to in papers:
+                row = orjson.loads(line)
+                paper = row.get("paper")
+                if paper == _identity(orjson.loads(papers[moved_to])) != _identity(orjson.loads(papers[key])):
+                    key = row["key"] = moved_to
+                    row_id, line = storefile.conflict_id(key, row["field"]), storefile.document_line(row)
+            if key in papers:
+                result[row_id] = line
+        return result
 
     def _ids(self, table: str) -> list[str]:
         base, ours, theirs = (side.get(table, {}) for side in self.tables)
@@ -284,6 +301,7 @@ class _Merger:
 
     def _entry(self, key: str, base: Doc | None, ours: Doc, theirs: Doc) -> Doc:
         """One paper changed differently on both sides (or added on both)."""
+        self._paper = _identity(ours)  # whose conflicts `_conflict` records
         b = base or {}
         result = dict(ours)
         result["tags"] = _three_way_set(b.get("tags"), ours.get("tags"), theirs.get("tags"), tag_key)
@@ -353,7 +371,7 @@ class _Merger:
         return result
 
     def _conflict(self, key: str, field: str, base: Any, ours: Any, theirs: Any) -> None:
-        row = {"key": key, "field": field, "base": base, "ours": ours, "theirs": theirs}
+        row = {"key": key, "paper": self._paper, "field": field, "base": base, "ours": ours, "theirs": theirs}
         self.conflict_rows[storefile.conflict_id(key, field)] = storefile.document_line(row)
         self.conflict_count += 1
 

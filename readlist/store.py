@@ -272,6 +272,16 @@ class Store:
         papers = self._index()
         return [row for row in self._storage.read().get(_CONFLICTS, {}).values() if row["key"] in papers]
 
+    def move_conflicts(self, old: str, new: str) -> None:
+        """An entry's conflicts follow it to its new key (`rekey`)."""
+        rows = {row_id: row for row_id, row in self._storage.read().get(_CONFLICTS, {}).items() if row["key"] == old}
+        if rows:
+            self._remember_table(_CONFLICTS)
+            table = self._table_of(_CONFLICTS)
+            table.drop(rows)
+            for row in rows.values():
+                table.put(storefile.conflict_id(new, row["field"]), {**row, "key": new})
+
     def settle_conflict(self, key: str, field: str) -> None:
         """The row of a conflict the user has resolved goes; the merge that syncs this clears it
         on the other machines too."""

@@ -82,3 +82,10 @@ def test_resolve_refuses_what_it_cannot_do_and_changes_nothing(
     assert result.exit_code == code
     assert message.replace("KEY", conflicted) in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_a_conflict_follows_its_paper_to_a_new_key(cli, conflicted: str) -> None:
+    cli("rekey", conflicted, "lefevre2024sparse-att")
+    assert {c["key"] for c in cli.json("conflicts")} == {"lefevre2024sparse-att"}
+    cli("resolve", "lefevre2024sparse-att", "venue", "--theirs")
+    assert cli.json("show", "lefevre2024sparse-att")["venue"] == "NeurIPS 2024"

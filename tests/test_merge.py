@@ -424,3 +424,20 @@ def test_a_conflict_goes_with_its_paper_and_stays_with_a_paper_kept_despite_remo
     curate.rm(machines.ours, [KEY], no)
     merged, _ = machines.merge()
     assert b"venue" not in merged.read_bytes().split(b'"conflicts":')[1]
+
+
+def test_a_conflict_moves_with_a_paper_a_key_clash_moves(machines: Machines) -> None:
+    curate.edit(machines.ours, KEY, library.Fields(venue="ICLR 2024"))
+    curate.edit(machines.theirs, KEY, library.Fields(venue="NeurIPS 2024"))
+    merged, _ = machines.merge()
+    shutil.copyfile(merged, machines.theirs)  # there: the paper, with its conflict
+    with open_store(machines.base, write=True) as store:  # the common ancestor never had it
+        store.remove_quietly([KEY])
+    shutil.copyfile(machines.base, machines.ours)
+    with open_store(machines.ours, write=True) as store:  # here: a paper added earlier, same key
+        store.save([Entry(key=KEY, title="An older paper", authors=["B. Old"], added="2020-01-01T00:00:00+00:00")])
+    merged, _ = machines.merge()
+    with open_store(merged) as store:
+        moved = next(e for e in store.entries() if e.title == PAPERS[KEY][0])
+        assert moved.key == KEY + "a" and store.get(KEY).title == "An older paper"  # type: ignore[union-attr]
+        assert [(r["key"], r["field"]) for r in store.conflicts()] == [(moved.key, "venue")]

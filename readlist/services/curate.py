@@ -109,6 +109,7 @@ def rekey(db: Path | None, old: str, new: str) -> Changed:
             raise InvalidInput(f"{new} is already the key of {clash.key}: {clash.title}")
         previous = entry.key
         store.remove_quietly([previous])
+        store.move_conflicts(previous, new)
         entry.key = new
         entry.log.append(Event(at=now_iso(), kind="edit", text=f"key {previous} -> {new}"))
         store.save([entry])
