@@ -240,7 +240,7 @@ def test_a_store_of_a_newer_schema_from_the_remote_is_refused(
     assert git("status", "--porcelain", cwd=a.dir) == ""
 
 
-@pytest.mark.parametrize("point", ["after-fetch", "after-merge"])
+@pytest.mark.parametrize("point", ["after-fetch", "after-write", "after-merge"])
 def test_a_sync_killed_midway_loses_nothing(a: Machine, b: Machine, remote: str, point: str) -> None:
     first, second = pair(a, b, remote)
     b.run("tag", second, "-t", "from-b")
@@ -250,7 +250,7 @@ def test_a_sync_killed_midway_loses_nothing(a: Machine, b: Machine, remote: str,
     killed = a.run("sync", ok=False, env={"READLIST_TEST_SYNC_KILL_AT": point})
     assert killed.returncode == -9
     assert a.tags(first) == ["from-a"]  # the store is readable and has the local change
-    if point == "after-merge":
+    if point != "after-fetch":  # the merged store was written before the kill
         assert a.tags(second) == ["from-b"]
 
     a.run("sync")
@@ -260,6 +260,26 @@ def test_a_sync_killed_midway_loses_nothing(a: Machine, b: Machine, remote: str,
         assert machine.tags(second) == ["from-b"]
     assert a.store.read_bytes() == b.store.read_bytes()
     assert git("status", "--porcelain", cwd=a.dir) == ""
+
+
+def test_a_git_pull_whose_merge_driver_is_killed_loses_nothing(a: Machine, b: Machine, remote: str) -> None:
+    first, second = pair(a, b, remote)
+    b.run("tag", second, "-t", "from-b")
+    b.run("sync")
+    a.run("tag", first, "-t", "from-a")
+    a.run("git", "commit", "-q", "-am", "tagged on a")
+    pulled = a.run(
+        "git", "pull", "-q", "--no-rebase", "origin", "main", ok=False, env={"READLIST_TEST_SYNC_KILL_AT": "in-driver"}
+    )
+    assert pulled.returncode != 0 and (a.dir / ".git" / "MERGE_HEAD").exists()
+    assert a.tags(first) == ["from-a"]  # the store git left is readable: this side's
+
+    a.run("sync")
+    b.run("sync")
+    for machine in (a, b):
+        assert machine.tags(first) == ["from-a"]
+        assert machine.tags(second) == ["from-b"]
+    assert a.store.read_bytes() == b.store.read_bytes()
 
 
 @pytest.mark.parametrize("store_after", ["merged", "broken", "unmerged"])

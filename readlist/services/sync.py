@@ -40,8 +40,9 @@ REMOTE = "origin"
 DEFAULT_BRANCH = "main"
 #: A push the remote refused because another machine pushed first: fetch, merge, try again.
 PUSH_ATTEMPTS = 5
-#: For tests only: `after-fetch` or `after-merge` makes a sync kill itself (SIGKILL) there,
-#: as a power cut would, so that tests can check what the next sync finds.
+#: For tests only: `after-fetch`, `after-write` (the merged store written, the branch not yet
+#: moved), `after-merge` or `in-driver` (the merge driver, before it writes) make readlist kill
+#: itself (SIGKILL) there, as a power cut would, so that tests can check what the next sync finds.
 TEST_KILL_VARIABLE = "READLIST_TEST_SYNC_KILL_AT"
 #: git's `gc --auto` counts loose objects, and a sync adds only a few (one store blob, a tree,
 #: a commit), however large: the store's copies pile up loose, each compressed whole. A sync
@@ -412,6 +413,7 @@ def _integrate(repo: Repo, target: Path, branch: str) -> tuple[int, bool, dict[s
     message = f"readlist: merge {REMOTE}/{branch} on {_stamp()}"
     commit = repo.out("commit-tree", tree, "-p", head, "-p", theirs, "-m", message, env=_identity_env(repo))
     write_atomically(target, outcome.data)
+    _test_kill("after-write")
     _move_branch(repo, branch, commit, head, name)
     return received, True, dict(outcome.renamed)
 
@@ -510,5 +512,6 @@ def merge_files(base: Path, ours: Path, theirs: Path, label: str) -> int:
         raise MergeRefused(f"readlist cannot merge {label}: {exc.message}; git leaves it in conflict") from None
     except OSError as exc:
         raise MergeRefused(f"readlist cannot merge {label}: {exc}") from None
+    _test_kill("in-driver")
     write_atomically(ours, outcome.data)
     return outcome.conflicts
