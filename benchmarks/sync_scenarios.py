@@ -23,6 +23,7 @@ seed, which `--only SEED` replays).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import subprocess
@@ -32,6 +33,7 @@ import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 STATES = ("queued", "reading", "read", "skipped", "unread")
@@ -90,6 +92,7 @@ def _scenario(seed: int) -> tuple[list[str], Counter[str]]:
     from readlist.store import open_store
 
     rng = random.Random(seed)
+    _seeded_clock(rng)
     with tempfile.TemporaryDirectory(prefix="readlist-scenario-") as tmp:
         root = Path(tmp)
         _environment(root)
@@ -185,6 +188,24 @@ def _scenario(seed: int) -> tuple[list[str], Counter[str]]:
         done["conflict rows"] += len(rows)
         done["papers at the end"] += len(final)
         return [f"seed {seed}: {problem}" for problem in problems], done
+
+
+def _seeded_clock(rng: random.Random) -> None:
+    """The time commands stamp notes, events and `added` with: a clock that moves by 0 or 1
+    second per reading, so that a scenario replays exactly and two changes often share a second,
+    as they do on two fast machines."""
+    import readlist.services.curate
+    import readlist.services.sync
+    import readlist.store
+
+    start = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+    ticks = itertools.accumulate(rng.choice((0, 1)) for _ in itertools.count())
+
+    def now_iso() -> str:
+        return (start + timedelta(seconds=next(ticks))).isoformat(timespec="seconds")
+
+    for module in (readlist.services.curate, readlist.services.sync, readlist.store):
+        module.now_iso = now_iso  # type: ignore[attr-defined]
 
 
 def _split(total: int, parts: int, rng: random.Random) -> list[int]:

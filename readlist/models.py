@@ -222,6 +222,12 @@ class Entry:
             raise MalformedEntry(_stored_form_problem(data) or f"entry {data.get('key')!r} is malformed")
         return cls._from_dict(data)
 
+    @staticmethod
+    def check_stored(data: Any) -> None:
+        """`MalformedEntry` where `from_dict` would raise it, without building the entry."""
+        if not _well_typed(data):
+            raise MalformedEntry(_stored_form_problem(data) or f"entry {data.get('key')!r} is malformed")
+
     @classmethod
     def _from_dict(cls, data: dict[str, Any]) -> Entry:
         return cls(

@@ -97,7 +97,12 @@ def parse_store(path: Path, raw: bytes) -> list[dict[str, Any]]:
 def check_store_bytes(path: Path, raw: bytes) -> None:
     """Raise `StoreError` unless `raw` is a store file `open_store` would read (`path` names it
     in the message): what `sync` checks a merge result with before it is kept."""
-    Store(path, storefile.parse(path, raw), writable=False).entries()
+    data = storefile.parse(path, raw)
+    try:
+        for doc in data[_ENTRIES].values():
+            Entry.check_stored(doc)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise Store(path, data, writable=False)._malformed(exc) from exc
 
 
 class _KeyedTable(Table):
@@ -214,6 +219,7 @@ class Store:
         self._remember_entries(index, keys)
         self._remember_table(_REMOVED)
         self._table.drop(keys)
+        self._drop_conflicts(keys)
         removed = self._table_of(_REMOVED)
         for entry in gone:
             paper = identity(*entry.match_identity_fields())
@@ -267,10 +273,18 @@ class Store:
 
     # -- conflicts left by `sync` --------------------------------------------------------
     def conflicts(self) -> list[dict[str, Any]]:
-        """The fields two machines changed differently, one row per entry and field, of the
-        papers in the list (a removed paper's rows wait in case a sync brings it back)."""
+        """The fields two machines changed differently, one row per entry and field."""
         papers = self._index()
         return [row for row in self._storage.read().get(_CONFLICTS, {}).values() if row["key"] in papers]
+
+    def _drop_conflicts(self, keys: Iterable[str]) -> None:
+        """A removed paper's conflicts go with it (a sync that brings the paper back brings
+        them back too, from the other machine's copy)."""
+        gone = set(keys)
+        rows = [row_id for row_id, row in self._storage.read().get(_CONFLICTS, {}).items() if row.get("key") in gone]
+        if rows:
+            self._remember_table(_CONFLICTS)
+            self._table_of(_CONFLICTS).drop(rows)
 
     def move_conflicts(self, old: str, new: str) -> None:
         """An entry's conflicts follow it to its new key (`rekey`)."""

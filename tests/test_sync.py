@@ -130,7 +130,21 @@ def test_changes_to_different_entries_on_both_sides_are_both_kept(a: Machine, b:
         assert third in machine.listed()
     assert a.store.read_bytes() == b.store.read_bytes()
     assert a.head() == b.head()
+    # B had not committed its changes: they were merged onto A's commit, one commit, no fork.
+    assert len(git("rev-list", "--merges", "HEAD", cwd=a.dir).split()) == 0
+    assert len(git("rev-list", "HEAD", cwd=a.dir).split()) == 3
+
+
+def test_commits_made_on_both_sides_are_joined_by_a_merge_commit(a: Machine, b: Machine, remote: str) -> None:
+    first, second = pair(a, b, remote)
+    a.run("tag", first, "-t", "from-a")
+    b.run("tag", second, "-t", "from-b")
+    a.run("sync")
+    b.run("git", "commit", "-q", "-am", "committed by hand on b")
+    assert "merged both sides" in b.run("sync").stderr
+    a.run("sync")
     assert len(git("rev-list", "--merges", "HEAD", cwd=a.dir).split()) == 1
+    assert a.tags(first) == b.tags(first) == ["from-a"] and a.tags(second) == ["from-b"]
 
 
 def test_unreachable_remote_exits_8_and_keeps_the_local_commit(
