@@ -431,19 +431,23 @@ def test_loose_copies_of_the_store_are_repacked_past_the_limit(
     key = cli("--db", db, "add", "--title", "Sparse Attention for Everyone", "--author", "Ana Aubert").stdout.strip()
     cli("--db", db, "sync", "init", remote)
 
-    def loose_objects() -> int:
-        counts = dict(line.split(": ") for line in git("count-objects", "-v", cwd=tmp_path / "m").splitlines())
+    def loose_objects(folder: Path) -> int:
+        counts = dict(line.split(": ") for line in git("count-objects", "-v", cwd=folder).splitlines())
         return int(counts["count"])
 
+    bare = tmp_path / "remote.git"
     cli("--db", db, "tag", key, "-t", "one")
     cli("--db", db, "sync")
-    assert loose_objects() > 0  # a small list stays under the limit: nothing to do yet
+    assert loose_objects(tmp_path / "m") > 0  # a small list stays under the limit: nothing to do yet
+    assert loose_objects(bare) > 0
 
     monkeypatch.setattr(service, "LOOSE_KIB_LIMIT", 0)
     cli("--db", db, "tag", key, "-t", "two")
     cli("--db", db, "sync")
-    assert loose_objects() == 0
+    assert loose_objects(tmp_path / "m") == 0
+    assert loose_objects(bare) == 0  # a bare repository on this disk is kept small too
     assert "two" in git("show", "HEAD:readlist.json", cwd=tmp_path / "m")
+    assert "two" in git("show", "main:readlist.json", cwd=bare)
 
 
 def test_two_papers_added_under_one_key_on_two_machines_both_stay(a: Machine, b: Machine, remote: str) -> None:

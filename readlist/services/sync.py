@@ -307,6 +307,8 @@ def _cycle(repo: Repo, target: Path, adopt_branch: bool = False) -> Synced:
     else:
         raise SyncError(f"the remote kept changing while this sync pushed ({PUSH_ATTEMPTS} tries); run it again")
     _keep_small(repo)
+    if sent:
+        _keep_remote_small(url)
     conflicts = _conflicts_in(target.read_bytes())
     return Synced("sync", repo.root, url, branch, committed, sent, received, merged, conflicts, renamed)
 
@@ -471,6 +473,22 @@ def _keep_small(repo: Repo) -> None:
     if loose > LOOSE_KIB_LIMIT and loose > packed:
         repo.run("repack", "-a", "-d", "-q")
         repo.run("prune", "--expire=now")
+
+
+def _keep_remote_small(url: str) -> None:
+    """A bare repository on a disk grows by a copy of the store a push, as a clone does, and
+    nothing else repacks it (a git host does its own upkeep; readlist leaves those alone)."""
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        folder = Path(unquote(parsed.path))
+    elif "://" in url or ":" in url.split("/", 1)[0]:  # another machine: ssh, https, host:path
+        return
+    else:
+        folder = Path(url)
+    if (folder / "objects").is_dir() and (folder / "HEAD").is_file():
+        _keep_small(Repo(folder))
 
 
 def _conflicts_in(raw: bytes) -> int:
