@@ -31,12 +31,14 @@ from typing import Any
 import orjson
 
 from readlist import storefile
-from readlist.models import EXTRA_EDITABLE
+from readlist.errors import StoreError
+from readlist.models import EXTRA_EDITABLE, Entry, MalformedEntry
 from readlist.storefile import CONFLICTS, ENTRIES, META, REMOVED, TABLES
 from readlist.textnorm import identity, tag_key
 
 Doc = dict[str, Any]
-Lines = dict[str, dict[str, bytes]]  # table -> document id -> the document's bytes
+Line = bytes | memoryview  # a document as the file holds it
+Lines = dict[str, dict[str, Line]]  # table -> document id -> the document's bytes
 
 #: The fields the newest digest supplies (`services.importing._take_fields`).
 DIGEST_FIELDS = ("title", "authors", "abstract", "comment")
@@ -62,9 +64,45 @@ def merge_stores(base: bytes | None, ours: bytes, theirs: bytes, *, label: str =
         _lines(Path(f"{label} (ours)"), ours),
         _lines(Path(f"{label} (theirs)"), theirs),
     )
+    theirs_path = Path(f"{label} (theirs)")
+    _check_taken(theirs_path, sides[2][1], sides[1][1])  # what the other side changed, before it is used
     merger = _Merger(*sides)
     merged = merger.run()
+    _check_taken(theirs_path, merged[1], sides[1][1])
     return MergeOutcome(b"".join(_dump_lines(merged)), merger.conflict_count, merger.renamed)
+
+
+def check_store_file(path: Path, raw: bytes) -> None:
+    """`StoreError` unless `raw` is a store file readlist reads: in `storefile`'s layout a line
+    at a time, without holding the parsed store; any other shape as `storefile.parse` reads it."""
+    layout = _split_layout(raw) if raw.strip() else None
+    if layout is None:
+        data = storefile.parse(path, raw)
+        lines: Lines = {table: _encode(data[table]) for table in TABLES}
+    else:
+        storefile.parse(path, _dump_meta_only(layout[0]))
+        lines = layout[1]
+    _check_taken(path, lines, {})
+
+
+def _check_taken(path: Path, merged: Lines, ours: Lines) -> None:
+    """`StoreError` unless every document the merge did not take from this side as it was is
+    one readlist reads: the result is a store every command can open, checked a document at a
+    time (a whole 100k-paper store parsed at once would take gigabytes)."""
+    for table, rows in merged.items():
+        mine = ours.get(table, {})
+        for doc_id, line in rows.items():
+            if mine.get(doc_id) == line:
+                continue
+            try:
+                doc = orjson.loads(line)
+                problem = storefile.document_problem(table, doc_id, doc)
+                if problem is None and table == ENTRIES:
+                    Entry.check_stored(doc)
+            except (orjson.JSONDecodeError, MalformedEntry) as exc:
+                problem = f"document {doc_id!r}: {exc}"
+            if problem is not None:
+                raise StoreError(f"{path}: not a readlist store ({problem}); it was left unchanged")
 
 
 # -- the file as lines ---------------------------------------------------------------------
@@ -84,7 +122,7 @@ def _lines(path: Path, raw: bytes) -> tuple[Doc, Lines]:
     return data[META], {table: _encode(data[table]) for table in TABLES}
 
 
-def _encode(rows: dict[str, Doc]) -> dict[str, bytes]:
+def _encode(rows: dict[str, Doc]) -> dict[str, Line]:
     return {doc_id: storefile.document_line(doc) for doc_id, doc in rows.items()}
 
 
@@ -93,32 +131,43 @@ def _dump_meta_only(meta: Doc) -> bytes:
 
 
 def _split_layout(raw: bytes) -> tuple[Doc, Lines] | None:
-    """Read a file in `storefile`'s layout line by line; None when it is in any other shape."""
-    lines = raw.split(b"\n")
-    if not lines[0].startswith(b'{"meta":') or not lines[0].endswith(b","):
+    """Read a file in `storefile`'s layout line by line; None when it is in any other shape.
+
+    The lines are views into `raw`, not copies: three versions of a 100k-paper store are held
+    once each, not twice.
+    """
+    view = memoryview(raw)
+    lines: list[memoryview] = []
+    start = 0
+    while (end := raw.find(b"\n", start)) >= 0:
+        lines.append(view[start:end])
+        start = end + 1
+    lines.append(view[start:])
+    first = bytes(lines[0])
+    if not first.startswith(b'{"meta":') or not first.endswith(b","):
         return None
     try:
-        meta = orjson.loads(lines[0][8:-1])
+        meta = orjson.loads(first[8:-1])
     except orjson.JSONDecodeError:
         return None
     tables: Lines = {}
     at = 1
     for position, table in enumerate(TABLES):
-        end = b"}}" if position == len(TABLES) - 1 else b"},"
+        end_line = b"}}" if position == len(TABLES) - 1 else b"},"
         head = orjson.dumps(table) + b":{"
         if at >= len(lines):
             return None
-        if lines[at] == head + end:
+        if lines[at] == head + end_line:
             tables[table] = {}
             at += 1
             continue
         if lines[at] != head:
             return None
-        rows: dict[str, bytes] = {}
+        rows: dict[str, Line] = {}
         at += 1
-        while at < len(lines) and lines[at] != end:
-            line = lines[at].removesuffix(b",")
-            found = _ROW.match(line)
+        while at < len(lines) and lines[at] != end_line:
+            line = lines[at][:-1] if bytes(lines[at][-1:]) == b"," else lines[at]
+            found = _ROW.match(line)  # re reads any buffer
             if found is None:
                 return None
             doc_id = orjson.loads(b'"' + found.group(1) + b'"')
@@ -130,7 +179,7 @@ def _split_layout(raw: bytes) -> tuple[Doc, Lines] | None:
             return None
         tables[table] = rows
         at += 1
-    if lines[at:] != [b""]:
+    if len(lines) != at + 1 or len(lines[at]) != 0:
         return None
     return meta, tables
 
@@ -153,7 +202,7 @@ def _dump_lines(merged: tuple[Doc, Lines]) -> Iterable[bytes]:
 
 
 # -- the merge -----------------------------------------------------------------------------
-def _load(line: bytes | None) -> Doc | None:
+def _load(line: Line | None) -> Doc | None:
     return None if line is None else orjson.loads(line)
 
 
@@ -161,7 +210,7 @@ class _Merger:
     def __init__(self, base: tuple[Doc, Lines], ours: tuple[Doc, Lines], theirs: tuple[Doc, Lines]) -> None:
         self.meta = (base[0], ours[0], theirs[0])
         self.tables = (base[1], ours[1], theirs[1])
-        self.conflict_rows: dict[str, bytes] = {}
+        self.conflict_rows: dict[str, Line] = {}
         self._paper = ""
         self.conflict_count = 0
         self.renamed: dict[str, str] = {}
@@ -172,7 +221,7 @@ class _Merger:
         merged[ENTRIES] = self._entries()
         merged[REMOVED] = self._rows(REMOVED, _later_removal)
         self._forget_removals_of_kept_papers(merged[REMOVED])
-        conflicts = self._rows(CONFLICTS, max)
+        conflicts = self._rows(CONFLICTS, _greater)
         for kept in self.kept_despite_removal:  # the removing side dropped its rows with it
             prefix = kept["key"] + " "
             for side in (self.tables[1], self.tables[2], self.tables[0]):
@@ -183,10 +232,10 @@ class _Merger:
         merged[CONFLICTS] = self._with_their_papers(conflicts, merged[ENTRIES])
         return self._merged_meta(), merged
 
-    def _with_their_papers(self, conflicts: dict[str, bytes], papers: dict[str, bytes]) -> dict[str, bytes]:
+    def _with_their_papers(self, conflicts: dict[str, Line], papers: dict[str, Line]) -> dict[str, Line]:
         """A conflict goes with its paper: to the key this merge moved the paper to, and away
         with a paper that is gone."""
-        result: dict[str, bytes] = {}
+        result: dict[str, Line] = {}
         for row_id, line in conflicts.items():
             key = row_id.split(" ", 1)[0]
             moved_to = self.renamed.get(key)
@@ -204,10 +253,10 @@ class _Merger:
         base, ours, theirs = (side.get(table, {}) for side in self.tables)
         return sorted({*base, *ours, *theirs})
 
-    def _rows(self, table: str, settle: Callable[[bytes, bytes], bytes]) -> dict[str, bytes]:
+    def _rows(self, table: str, settle: Callable[[Line, Line], Line]) -> dict[str, Line]:
         """A table of records: three-way by line, `settle` choosing when both sides changed one."""
         base, ours, theirs = (side.get(table, {}) for side in self.tables)
-        result: dict[str, bytes] = {}
+        result: dict[str, Line] = {}
         for doc_id in self._ids(table):
             b, o, t = base.get(doc_id), ours.get(doc_id), theirs.get(doc_id)
             line = _three_way(b, o, t)
@@ -217,9 +266,9 @@ class _Merger:
                 result[doc_id] = line
         return result
 
-    def _entries(self) -> dict[str, bytes]:
+    def _entries(self) -> dict[str, Line]:
         base, ours, theirs = (side.get(ENTRIES, {}) for side in self.tables)
-        result: dict[str, bytes] = {}
+        result: dict[str, Line] = {}
         clashes: list[tuple[str, Doc, bool, Doc | None]] = []  # (key, paper that moves, from ours?, its base)
         for key in self._ids(ENTRIES):
             b, o, t = base.get(key), ours.get(key), theirs.get(key)
@@ -281,7 +330,7 @@ class _Merger:
         return self._entry(key, base, changed, last) if ours is not None else self._entry(key, base, last, changed)
 
     def _place(
-        self, result: dict[str, bytes], key: str, paper: Doc, from_ours: bool, base: Doc | None, taken: set[str]
+        self, result: dict[str, Line], key: str, paper: Doc, from_ours: bool, base: Doc | None, taken: set[str]
     ) -> None:
         """Put the paper that lost its key to another paper under a key of its own: where an
         earlier merge (on this side or the other) already moved it, merged with what is there;
@@ -375,7 +424,7 @@ class _Merger:
         self.conflict_rows[storefile.conflict_id(key, field)] = storefile.document_line(row)
         self.conflict_count += 1
 
-    def _forget_removals_of_kept_papers(self, removed: dict[str, bytes]) -> None:
+    def _forget_removals_of_kept_papers(self, removed: dict[str, Line]) -> None:
         """A paper kept because one side changed it is no longer a removed paper, or imports
         would skip it and `add` would call it removed."""
         for doc in self.kept_despite_removal:
@@ -507,7 +556,7 @@ def _seniority(doc: Doc, base: Doc | None) -> tuple[bool, str, str]:
     return (base is None or not _same_paper(base, doc), str(doc.get("added") or ""), _identity(doc))
 
 
-def _twin(table: dict[str, bytes], key: str, paper: Doc) -> str | None:
+def _twin(table: dict[str, Line], key: str, paper: Doc) -> str | None:
     """Another key of `table` holding the same paper, among those a clash over `key` gives out
     (`key` and a suffix)."""
     prefix = key.casefold()
@@ -521,5 +570,10 @@ def _twin(table: dict[str, bytes], key: str, paper: Doc) -> str | None:
     return None
 
 
-def _later_removal(ours: bytes, theirs: bytes) -> bytes:
-    return max((ours, theirs), key=lambda line: (str(orjson.loads(line).get("at")), line))
+def _later_removal(ours: Line, theirs: Line) -> Line:
+    return max((ours, theirs), key=lambda line: (str(orjson.loads(line).get("at")), bytes(line)))
+
+
+def _greater(ours: Line, theirs: Line) -> Line:
+    """Of two versions of a record that no rule orders, the same one on every machine."""
+    return max((ours, theirs), key=bytes)

@@ -96,13 +96,10 @@ def parse_store(path: Path, raw: bytes) -> list[dict[str, Any]]:
 
 def check_store_bytes(path: Path, raw: bytes) -> None:
     """Raise `StoreError` unless `raw` is a store file `open_store` would read (`path` names it
-    in the message): what `sync` checks a merge result with before it is kept."""
-    data = storefile.parse(path, raw)
-    try:
-        for doc in data[_ENTRIES].values():
-            Entry.check_stored(doc)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise Store(path, data, writable=False)._malformed(exc) from exc
+    in the message): what `sync` checks a store from elsewhere with before it is kept."""
+    from readlist.merge import check_store_file
+
+    check_store_file(path, raw)
 
 
 class _KeyedTable(Table):

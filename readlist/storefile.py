@@ -195,12 +195,23 @@ def _check_schema(path: Path, data: Any) -> int:
         for doc_id, doc in table.items():
             if not isinstance(doc, dict) or (version == 1 and not doc_id.isdigit()):
                 raise refuse(f"'{part}' document {doc_id!r} must be an object under a numeric id", part)
-            for name, types in _REQUIRED[part].items():
-                if not isinstance(doc.get(name), types) or isinstance(doc.get(name), bool):
-                    raise refuse(f"'{part}' document {doc_id}: field {name!r} is {doc.get(name)!r}", part)
-            if version > 1 and part == ENTRIES and doc["key"] != doc_id:
-                raise refuse(f"'{part}' document {doc_id!r} holds the key {doc['key']!r}", part)
+            problem = document_problem(part, doc_id, doc, version)
+            if problem is not None:
+                raise refuse(problem, part)
     return version
+
+
+def document_problem(table: str, doc_id: str, doc: Any, version: int = SCHEMA_VERSION) -> str | None:
+    """What makes one document of a table unreadable (its required fields), None if nothing;
+    an entry's other fields are `Entry.check_stored`'s."""
+    if not isinstance(doc, dict):
+        return f"'{table}' document {doc_id!r} must be an object"
+    for name, types in _REQUIRED[table].items():
+        if not isinstance(doc.get(name), types) or isinstance(doc.get(name), bool):
+            return f"'{table}' document {doc_id}: field {name!r} is {doc.get(name)!r}"
+    if version > 1 and table == ENTRIES and doc["key"] != doc_id:
+        return f"'{table}' document {doc_id!r} holds the key {doc['key']!r}"
+    return None
 
 
 def _migrated(old: dict[str, Any]) -> Data:

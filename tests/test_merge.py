@@ -441,3 +441,15 @@ def test_a_conflict_moves_with_a_paper_a_key_clash_moves(machines: Machines) -> 
         moved = next(e for e in store.entries() if e.title == PAPERS[KEY][0])
         assert moved.key == KEY + "a" and store.get(KEY).title == "An older paper"  # type: ignore[union-attr]
         assert [(r["key"], r["field"]) for r in store.conflicts()] == [(moved.key, "venue")]
+
+
+def test_a_malformed_paper_from_the_other_side_is_refused_by_name(machines: Machines) -> None:
+    curate.tag(machines.ours, [KEY], ["x"])
+    broken = machines.theirs.read_bytes().replace(b'"tags":["to-read"]', b'"tags":"to-read"', 1)
+    with pytest.raises(StoreError, match=r"store \(theirs\): not a readlist store .*'tags'"):
+        merge_stores(machines.base.read_bytes(), machines.ours.read_bytes(), broken)
+    from readlist.store import check_store_bytes
+
+    check_store_bytes(machines.ours, machines.ours.read_bytes())
+    with pytest.raises(StoreError, match="'tags'"):
+        check_store_bytes(machines.theirs, broken)
