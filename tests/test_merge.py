@@ -1,7 +1,10 @@
 """The three-way merge of two store versions (`readlist.merge`), through the real commands.
 
 Each test starts from one store (the common ancestor), lets the commands change two copies of
-it as two machines would, and merges them.
+it as two machines would, and merges them. JabRef's documented cases for its git merge are here
+too: different fields of one entry changed on each side (merged), one field changed differently
+(a conflict), an entry changed on one side and deleted on the other (kept, changed), two entries
+added under one key (both kept) and the same entry added on both sides (one entry).
 """
 
 from __future__ import annotations
