@@ -42,7 +42,12 @@ def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def last_line(text: str) -> str:
+    """git's own reason, in one line: its `fatal:` line (git goes on with advice after it),
+    else its last line."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith("fatal: ")]
+    if fatal:
+        return fatal[0].removeprefix("fatal: ")
     return lines[-1] if lines else "no message"
 
 

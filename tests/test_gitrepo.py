@@ -40,8 +40,11 @@ def test_other_failures_are_not_taken_for_being_offline(message: str) -> None:
     assert not unreachable(message)
 
 
-def test_the_message_shown_is_gits_last_line() -> None:
-    assert last_line("warning: x\nfatal: the real reason\n\n") == "fatal: the real reason"
+def test_the_message_shown_is_gits_fatal_line_else_its_last() -> None:
+    assert last_line("warning: x\nfatal: the real reason\n\n") == "the real reason"
+    advice = "fatal: '/x.git' does not appear to be a git repository\nfatal: Could not read\n\nPlease make sure\nand the repository exists."
+    assert last_line(advice) == "'/x.git' does not appear to be a git repository"
+    assert last_line("warning: only this\n") == "warning: only this"
     assert last_line("") == "no message"
 
 

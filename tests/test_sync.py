@@ -391,6 +391,8 @@ def test_the_merge_driver_refuses_what_it_cannot_read(a: Machine, tmp_path: Path
 
 def test_git_passes_through_with_its_exit_code(a: Machine, remote: str) -> None:
     a.add("Sparse Attention for Everyone", "Ana Aubert")
+    refused = a.run("git", "log", ok=False)
+    assert refused.returncode == 9 and "is not set up for sync; `readlist sync init`" in refused.stderr
     a.run("sync", "init")
     assert "start syncing" in a.run("git", "log", "--oneline").stdout
     assert a.run("git", "rev-parse", "--verify", "no-such-branch", ok=False).returncode == 128
@@ -413,6 +415,14 @@ def test_a_field_set_differently_on_both_machines_is_a_conflict_to_resolve(a: Ma
     for machine in (a, b):
         assert json.loads(machine.run("sync", "status", "--json").stdout)["conflicts"] == 0
         assert json.loads(machine.run("show", first, "--json").stdout)["venue"] == "ICLR 2024"
+
+
+def test_an_init_with_a_missing_remote_says_why_in_gits_words(a: Machine, tmp_path: Path) -> None:
+    a.add("Sparse Attention for Everyone", "Ana Aubert")
+    done = a.run("sync", "init", str(tmp_path / "nowhere.git"), ok=False)
+    assert done.returncode == 8
+    assert "does not appear to be a git repository" in done.stderr
+    assert "and the repository exists" not in done.stderr
 
 
 def test_cloning_an_unreachable_remote_exits_8_and_changes_nothing(b: Machine, tmp_path: Path) -> None:

@@ -529,7 +529,7 @@ def status(db: Path | None) -> SyncState:
 
 def git(db: Path | None, args: list[str]) -> int:
     """Run git in the store's repository, attached to the terminal; git's exit code."""
-    directory = _target(db).parent
+    directory = _own_repository(_target(db).parent).root
     try:
         return subprocess.run(["git", "-C", str(directory), *args]).returncode
     except FileNotFoundError as exc:
