@@ -6,12 +6,14 @@ each, a hand-set venue on every tenth; a fifth of B's papers are A's too), then:
 
 | step | command | floor (plain git, same change, same run) |
 |---|---|---|
-| send | `sync` on A: commit, fetch, push | `git commit -a` + `git push` |
-| merge | `sync` on B: commit, fetch, three-way merge, push | `git commit -a`, `fetch`, `merge` (text), `push` |
+| send | `sync` on A: commit, fetch, push | `git add` + `git commit` + `git push` |
+| merge | `sync` on B: commit, fetch, three-way merge, push | `git add`, `commit`, `fetch`, `merge` (text), `push` |
 | receive | `sync` on A: fast-forward | `git fetch` + `git merge --ff-only` |
 | no-op | `sync` on A again | `git fetch` |
 
-Then `--history` rounds of one `tag` and one `sync` on A, and the size of A's `.git`.
+The floor's repositories are copies of the two machines' with the changed files of the list
+already written into `store/` (as `sync` writes them; not timed), so that plain git moves
+exactly the files `sync` moves. Then `--history` rounds of one `tag` and one `sync` on A, and the size of A's `.git`.
 Peak RSS is each command's own (`wait4`). Needs `git`, and readlist installed in the running
 interpreter's environment.
 
@@ -79,6 +81,21 @@ def edit(db: Path, keys: list[str], machine: str) -> None:
     subprocess.run([sys.executable, "-c", code, str(db), machine, *keys], check=True)
 
 
+def write_files(db: Path) -> None:
+    """Write the list's files into the repository's `store/`, as `sync` does (not timed)."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from readlist import shards\n"
+        "from readlist.merge import read_layout\n"
+        "db = Path(sys.argv[1])\n"
+        "for path, data in shards.split(read_layout(db, db.read_bytes())).items():\n"
+        "    (db.parent / path).parent.mkdir(parents=True, exist_ok=True)\n"
+        "    (db.parent / path).write_bytes(data)\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(db)], check=True)
+
+
 def du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -138,14 +155,21 @@ def main() -> int:
             subprocess.run(git(floor / name, "config", "--unset-all", "merge.readlist.driver"), check=False)
             (floor / name / ".git" / "info" / "attributes").unlink(missing_ok=True)
             (floor / name / ".gitattributes").unlink(missing_ok=True)
+            write_files(floor / name / "readlist.json")
         fa, fb = floor / "a", floor / "b"
         send_floor = sum(
-            timed(c)[0] for c in (git(fa, "commit", "-qam", "floor"), git(fa, "push", "-q", "origin", "HEAD:main"))
+            timed(c)[0]
+            for c in (
+                git(fa, "add", "-A", "store"),
+                git(fa, "commit", "-qm", "floor"),
+                git(fa, "push", "-q", "origin", "HEAD:main"),
+            )
         )
         merge_floor = sum(
             timed(c)[0]
             for c in (
-                git(fb, "commit", "-qam", "floor"),
+                git(fb, "add", "-A", "store"),
+                git(fb, "commit", "-qm", "floor"),
                 git(fb, "fetch", "-q", "origin"),
                 git(fb, "merge", "-q", "-X", "ours", "--no-edit", "origin/main"),
                 git(fb, "push", "-q", "origin", "HEAD:main"),

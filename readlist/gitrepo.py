@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from readlist.errors import RemoteUnreachable, SyncError
@@ -123,6 +123,36 @@ class Repo:
         """The file `name` at the top of `commit`'s tree, or None when it has none."""
         done = self.run("cat-file", "blob", f"{commit}:{name}", check=False)
         return done.stdout if done.returncode == 0 else None
+
+    def listing(self, commit: str, directory: str) -> dict[str, str]:
+        """The files under `directory` in `commit`'s tree: path -> blob id."""
+        found: dict[str, str] = {}
+        raw = self.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", directory).stdout
+        for record in raw.split(b"\0"):
+            if record:
+                info, path = record.split(b"\t", 1)
+                _mode, kind, oid = info.split()
+                if kind == b"blob":
+                    found[path.decode("utf-8", "surrogateescape")] = oid.decode()
+        return found
+
+    def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
+        """The contents of these blobs, by id, read by one `git cat-file --batch`."""
+        wanted = list(dict.fromkeys(oids))
+        if not wanted:
+            return {}
+        out = self.run("cat-file", "--batch", input="".join(f"{oid}\n" for oid in wanted).encode()).stdout
+        blobs: dict[str, bytes] = {}
+        at = 0
+        for oid in wanted:
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            if len(header) != 3:  # "<oid> missing"
+                raise SyncError(f"git has no object {oid} (a damaged repository?)")
+            size = int(header[2])
+            blobs[oid] = out[end + 1 : end + 1 + size]
+            at = end + 1 + size + 1
+        return blobs
 
     def files(self, commit: str) -> list[str]:
         return self.out("ls-tree", "--name-only", commit).splitlines()

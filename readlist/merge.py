@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from readlist.textnorm import identity, tag_key
 Doc = dict[str, Any]
 Line = bytes | memoryview  # a document as the file holds it
 Lines = dict[str, dict[str, Line]]  # table -> document id -> the document's bytes
+Layout = tuple[Doc, Lines]  # a store file read a document a line: its meta document, its tables
 
 #: The fields the newest digest supplies (`services.importing._take_fields`).
 DIGEST_FIELDS = ("title", "authors", "abstract", "comment")
@@ -53,23 +54,38 @@ class MergeOutcome:
     data: bytes  # the merged store file, in the layout of `storefile`
     conflicts: int  # fields changed differently on both sides, now rows of the conflicts table
     renamed: dict[str, str]  # key -> new key of a paper that met another paper under its key
+    united: dict[str, str] = field(default_factory=dict)  # key -> key of a paper both sides added
+
+
+@dataclass(frozen=True, slots=True)
+class MergedLayout:
+    layout: Layout
+    conflicts: int
+    renamed: dict[str, str]
+    united: dict[str, str]
 
 
 def merge_stores(base: bytes | None, ours: bytes, theirs: bytes, *, label: str = "store") -> MergeOutcome:
     """The merge of `ours` and `theirs` (store file bytes) against `base` (None or empty: no
     common ancestor); `readlist.errors.StoreError`, naming the version, when one is not a
     store readlist reads."""
-    sides = (
-        _lines(Path(f"{label} (common ancestor)"), base or b""),
-        _lines(Path(f"{label} (ours)"), ours),
-        _lines(Path(f"{label} (theirs)"), theirs),
+    merged = merge_layouts(
+        read_layout(Path(f"{label} (common ancestor)"), base or b""),
+        read_layout(Path(f"{label} (ours)"), ours),
+        read_layout(Path(f"{label} (theirs)"), theirs),
+        label=label,
     )
+    return MergeOutcome(b"".join(dump_layout(merged.layout)), merged.conflicts, merged.renamed, merged.united)
+
+
+def merge_layouts(base: Layout, ours: Layout, theirs: Layout, *, label: str = "store") -> MergedLayout:
+    """`merge_stores` over versions already read (`read_layout`, or `shards.join`)."""
     theirs_path = Path(f"{label} (theirs)")
-    _check_taken(theirs_path, sides[2][1], sides[1][1])  # what the other side changed, before it is used
-    merger = _Merger(*sides)
+    _check_taken(theirs_path, theirs[1], ours[1])  # what the other side changed, before it is used
+    merger = _Merger(base, ours, theirs)
     merged = merger.run()
-    _check_taken(theirs_path, merged[1], sides[1][1])
-    return MergeOutcome(b"".join(_dump_lines(merged)), merger.conflict_count, merger.renamed)
+    _check_taken(theirs_path, merged[1], ours[1])
+    return MergedLayout(merged, merger.conflict_count, merger.renamed, merger.united)
 
 
 def check_store_file(path: Path, raw: bytes) -> None:
@@ -83,6 +99,12 @@ def check_store_file(path: Path, raw: bytes) -> None:
         storefile.parse(path, _dump_meta_only(layout[0]))
         lines = layout[1]
     _check_taken(path, lines, {})
+
+
+def check_layout(path: Path, layout: Layout, known: Layout | None = None) -> None:
+    """`StoreError` unless every document of `layout` that `known` does not hold as it is
+    (all of them, without `known`) is one readlist reads."""
+    _check_taken(path, layout[1], known[1] if known is not None else {})
 
 
 def _check_taken(path: Path, merged: Lines, ours: Lines) -> None:
@@ -109,7 +131,7 @@ def _check_taken(path: Path, merged: Lines, ours: Lines) -> None:
 _ROW = re.compile(rb'"((?:[^"\\]|\\.)*)":')
 
 
-def _lines(path: Path, raw: bytes) -> tuple[Doc, Lines]:
+def read_layout(path: Path, raw: bytes) -> Layout:
     """The meta document and each table's documents as bytes, straight from the file's lines
     when it is in `storefile`'s layout; else (an older schema, a file formatted by hand) from
     parsing it whole."""
@@ -130,7 +152,7 @@ def _dump_meta_only(meta: Doc) -> bytes:
     return orjson.dumps({META: meta, ENTRIES: {}})
 
 
-def _split_layout(raw: bytes) -> tuple[Doc, Lines] | None:
+def _split_layout(raw: bytes) -> Layout | None:
     """Read a file in `storefile`'s layout line by line; None when it is in any other shape.
 
     The lines are views into `raw`, not copies: three versions of a 100k-paper store are held
@@ -184,7 +206,7 @@ def _split_layout(raw: bytes) -> tuple[Doc, Lines] | None:
     return meta, tables
 
 
-def _dump_lines(merged: tuple[Doc, Lines]) -> Iterable[bytes]:
+def dump_layout(merged: Layout) -> Iterable[bytes]:
     """`storefile.dump` over documents that are bytes already."""
     meta, tables = merged
     yield b'{"meta":' + orjson.dumps(meta, option=orjson.OPT_SORT_KEYS) + b",\n"
@@ -207,16 +229,18 @@ def _load(line: Line | None) -> Doc | None:
 
 
 class _Merger:
-    def __init__(self, base: tuple[Doc, Lines], ours: tuple[Doc, Lines], theirs: tuple[Doc, Lines]) -> None:
+    def __init__(self, base: Layout, ours: Layout, theirs: Layout) -> None:
         self.meta = (base[0], ours[0], theirs[0])
         self.tables = (base[1], ours[1], theirs[1])
         self.conflict_rows: dict[str, Line] = {}
         self._paper = ""
         self.conflict_count = 0
         self.renamed: dict[str, str] = {}
+        self.united: dict[str, str] = {}
         self.kept_despite_removal: list[Doc] = []
 
-    def run(self) -> tuple[Doc, Lines]:
+    def run(self) -> Layout:
+        self._unite_papers_added_on_both_sides()
         merged: Lines = {}
         merged[ENTRIES] = self._entries()
         merged[REMOVED] = self._rows(REMOVED, _later_removal)
@@ -231,6 +255,56 @@ class _Merger:
         conflicts.update(self.conflict_rows)
         merged[CONFLICTS] = self._with_their_papers(conflicts, merged[ENTRIES])
         return self._merged_meta(), merged
+
+    def _unite_papers_added_on_both_sides(self) -> None:
+        """One paper added on both sides under different keys (each machine handed out a key
+        base's suffixes in the order it met the papers, or one renamed it) is one paper. The
+        copies of the side that added the first of these papers keep their keys; the other
+        side's move to them (where that key is free or its paper moves too) before the merge
+        by key, which then merges each pair as one paper changed on both sides. Which side
+        that is does not depend on which machine merges."""
+        base, ours, theirs = (side.get(ENTRIES, {}) for side in self.tables)
+        ours_new = {key: orjson.loads(line) for key, line in ours.items() if key not in base}
+        if not ours_new:
+            return
+        by_arxiv = {str(doc["arxiv"]): key for key, doc in ours_new.items() if doc.get("arxiv")}
+        by_identity = {_identity(doc): key for key, doc in ours_new.items()}
+        pairs: list[tuple[str, str]] = []  # (our key, their key)
+        first: tuple[tuple[str, str, str], int] | None = None  # the earliest paper, and its side
+        for their_key, line in theirs.items():
+            if their_key in base:
+                continue
+            paper = orjson.loads(line)
+            our_key = by_arxiv.get(str(paper.get("arxiv"))) if paper.get("arxiv") else None
+            if our_key is None:
+                our_key = by_identity.get(_identity(paper))
+            if our_key is None or our_key == their_key or not _same_paper(ours_new[our_key], paper):
+                continue
+            pairs.append((our_key, their_key))
+            for side, key, doc in ((1, our_key, ours_new[our_key]), (2, their_key, paper)):
+                rank = (str(doc.get("added") or ""), key, _identity(doc))
+                if first is None or rank < first[0]:
+                    first = (rank, side)
+        if first is None:
+            return
+        side = 2 if first[1] == 1 else 1  # the side whose copies move
+        moving = dict(pairs) if side == 1 else {their_key: our_key for our_key, their_key in pairs}
+        entries = self.tables[side].get(ENTRIES, {})
+        while True:  # a key another paper holds is free only if that paper moves too
+            kept = {old: new for old, new in moving.items() if new not in entries or new in moving}
+            if kept == moving:
+                break
+            moving = kept
+        if not moving:
+            return
+        moved = dict(entries)
+        lines = {old: moved.pop(old) for old in moving}
+        for old, new in moving.items():
+            moved[new] = storefile.document_line({**orjson.loads(lines[old]), "key": new})
+            self.united[old] = new
+        tables = list(self.tables)
+        tables[side] = {**tables[side], ENTRIES: moved}
+        self.tables = (tables[0], tables[1], tables[2])
 
     def _with_their_papers(self, conflicts: dict[str, Line], papers: dict[str, Line]) -> dict[str, Line]:
         """A conflict goes with its paper: to the key this merge moved the paper to, and away

@@ -633,6 +633,7 @@ class Synced:
     merged: bool  # both sides had changed: a merge commit was made
     conflicts: int  # rows of the store's conflicts table after the cycle
     renamed: dict[str, str] = field(default_factory=dict)  # key -> new key: two papers met under one key
+    united: dict[str, str] = field(default_factory=dict)  # key -> key: one paper both machines added
 
 
 @dataclass(frozen=True, slots=True)

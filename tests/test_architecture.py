@@ -32,6 +32,7 @@ LOOSE_MODULES = {
     "readlist.undo_journal": "store",
     "readlist.storefile": "store",
     "readlist.merge": "store",
+    "readlist.shards": "store",
     "readlist.gitrepo": "git",
     "readlist.index": "index",
     "readlist": "base",

@@ -179,6 +179,78 @@ def test_the_same_paper_added_on_both_sides_is_one_entry(machines: Machines) -> 
     assert (entry.tags, entry.added) == (["a", "b"], "2024-05-01")
 
 
+def test_the_same_papers_added_on_both_sides_under_swapped_keys_are_one_entry_each(machines: Machines) -> None:
+    """Each machine handed out a key base's suffixes in the order it met the papers."""
+    attention = {"title": "Sparse attention is enough", "authors": ["Ana Aubert"]}
+    coding = {"title": "Sparse coding revisited", "authors": ["Ana Aubert"]}
+    with open_store(machines.ours, write=True) as store:
+        store.save(
+            [
+                Entry(key="aubert2021sparse", **attention, added="2024-05-01T10:00:00+00:00", tags=["mine"]),
+                Entry(key="aubert2021sparsea", **coding, added="2024-05-01T10:00:01+00:00"),
+            ]
+        )
+    with open_store(machines.theirs, write=True) as store:
+        store.save(
+            [
+                Entry(key="aubert2021sparse", **coding, added="2024-05-02T10:00:00+00:00", tags=["theirs"]),
+                Entry(key="aubert2021sparsea", **attention, added="2024-05-02T10:00:01+00:00", tags=["theirs"]),
+            ]
+        )
+
+    merged, _ = machines.merge()
+    outcome = merge_stores(machines.base.read_bytes(), machines.ours.read_bytes(), machines.theirs.read_bytes())
+
+    with open_store(merged) as store:
+        assert store.keys() == sorted([*PAPERS, "aubert2021sparse", "aubert2021sparsea"])
+    # The keys given first (here, on this side) stay; the other side's copies are merged in.
+    assert entry_of(merged, "aubert2021sparse").title == "Sparse attention is enough"
+    assert entry_of(merged, "aubert2021sparse").tags == ["mine", "theirs"]
+    assert entry_of(merged, "aubert2021sparsea").tags == ["theirs"]
+    assert outcome.united == {"aubert2021sparse": "aubert2021sparsea", "aubert2021sparsea": "aubert2021sparse"}
+    assert outcome.renamed == {}
+    swapped = merge_stores(machines.base.read_bytes(), machines.theirs.read_bytes(), machines.ours.read_bytes())
+    other = orjson.loads(swapped.data)["entries"]  # the same papers under the same keys, whichever side merges
+    assert {key: (doc["title"], sorted(doc["tags"])) for key, doc in other.items()} == {
+        key: (doc["title"], sorted(doc["tags"])) for key, doc in orjson.loads(outcome.data)["entries"].items()
+    }
+
+
+def test_a_paper_added_on_both_sides_under_keys_of_its_own_is_one_entry(machines: Machines) -> None:
+    with open_store(machines.ours, write=True) as store:
+        store.save([Entry(key="sparse", title="One paper", authors=["A. Author"], added="2024-05-02", tags=["a"])])
+    with open_store(machines.theirs, write=True) as store:
+        store.save([Entry(key="author2024one", title="One paper", authors=["A. Author"], added="2024-05-01")])
+        store.save([Entry(key="other2024", title="Another", authors=["B. Author"], added="2024-05-01")])
+
+    merged, _ = machines.merge()
+
+    with open_store(merged) as store:
+        assert store.keys() == sorted([*PAPERS, "author2024one", "other2024"])
+    assert entry_of(merged, "author2024one").tags == ["a"]
+
+
+def test_a_paper_added_twice_stays_twice_when_its_key_there_holds_another_paper(machines: Machines) -> None:
+    """Ours added P as `new2024a`; theirs added P as `new2024b` first and another paper as
+    `new2024a`: moving ours' copy to `new2024b` is free, so the two copies become one."""
+    with open_store(machines.ours, write=True) as store:
+        store.save([Entry(key="new2024a", title="One paper", authors=["A. Author"], added="2024-05-02")])
+    with open_store(machines.theirs, write=True) as store:
+        store.save(
+            [
+                Entry(key="new2024b", title="One paper", authors=["A. Author"], added="2024-05-01"),
+                Entry(key="new2024a", title="Another paper", authors=["B. Author"], added="2024-05-01"),
+            ]
+        )
+
+    merged, _ = machines.merge()
+
+    with open_store(merged) as store:
+        keys = store.keys()
+        titles = sorted(store.get(key).title for key in keys)  # type: ignore[union-attr]
+    assert titles.count("One paper") == 1 and "Another paper" in titles
+
+
 def test_the_side_that_saw_the_newest_digest_supplies_the_digest_fields(machines: Machines) -> None:
     def seen(path: Path, day: str, abstract: str, comment: str | None) -> None:
         entry = entry_of(path, KEY)

@@ -76,6 +76,18 @@ class Machine:
     def head(self) -> str:
         return git("rev-parse", "HEAD", cwd=self.dir)
 
+    def commit_offline(self, remote: str) -> None:
+        """Commit this machine's changes without sending them: a sync while the remote is away."""
+        self.run("git", "remote", "set-url", "origin", str(self.dir / "nowhere.git"))
+        assert self.run("sync", ok=False).returncode == ExitCode.OFFLINE
+        self.run("git", "remote", "set-url", "origin", remote)
+
+
+def shared_text(folder: Path, revision: str = "HEAD") -> str:
+    """Every file of the list as `revision` holds it, one after the other."""
+    paths = git("ls-tree", "-r", "--name-only", revision, "--", "store", cwd=folder).split()
+    return "".join(git("show", f"{revision}:{path}", cwd=folder) for path in paths)
+
 
 @pytest.fixture
 def a(tmp_path: Path) -> Machine:
@@ -105,13 +117,22 @@ def test_init_and_clone_round_trip(a: Machine, b: Machine, remote: str) -> None:
     assert "received 1 commit" in b.run("sync").stderr
     assert b.tags(first) == ["to-read"]
 
-    # Only the store and the two setup files are shared: never the lock, journal or index.
+    # Only the store's files and the two setup files are shared: never the store file itself
+    # (each machine's record), its lock, journal or index.
     for machine in (a, b):
-        assert set(git("ls-files", cwd=machine.dir).split()) == {"readlist.json", ".gitignore", ".gitattributes"}
+        shared = set(git("ls-files", cwd=machine.dir).split())
+        assert {".gitignore", ".gitattributes", "store/meta.json"} < shared
+        assert all(
+            re.fullmatch(r"store/[0-9a-f]{2}/[0-9a-f]\.json", f)
+            for f in shared - {".gitignore", ".gitattributes", "store/meta.json"}
+        )
+        assert len(shared) == 5  # two papers, a file each (or one, in one bucket)
         assert (machine.dir / "readlist.json.undo").exists() or machine is b
         assert "_merge-driver %O %A %B %P" in git("config", "merge.readlist.driver", cwd=machine.dir)
-        assert "readlist.json merge=readlist" in (machine.dir / ".git" / "info" / "attributes").read_text()
+        assert "/store/** merge=readlist" in (machine.dir / ".git" / "info" / "attributes").read_text()
+        assert "_absorb" in (machine.dir / ".git" / "hooks" / "post-merge").read_text()
         assert git("status", "--porcelain", cwd=machine.dir) == ""
+    assert a.store.read_bytes() == b.store.read_bytes()
 
 
 def test_changes_to_different_entries_on_both_sides_are_both_kept(a: Machine, b: Machine, remote: str) -> None:
@@ -140,7 +161,7 @@ def test_commits_made_on_both_sides_are_joined_by_a_merge_commit(a: Machine, b: 
     a.run("tag", first, "-t", "from-a")
     b.run("tag", second, "-t", "from-b")
     a.run("sync")
-    b.run("git", "commit", "-q", "-am", "committed by hand on b")
+    b.commit_offline(remote)
     assert "merged both sides" in b.run("sync").stderr
     a.run("sync")
     assert len(git("rev-list", "--merges", "HEAD", cwd=a.dir).split()) == 1
@@ -158,7 +179,7 @@ def test_unreachable_remote_exits_8_and_keeps_the_local_commit(
     assert done.returncode == ExitCode.OFFLINE == 8
     error_lines = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
     assert len(error_lines) == 1 and "cannot reach the remote" in error_lines[0]
-    assert "offline" in git("show", "HEAD:readlist.json", cwd=a.dir)  # committed locally
+    assert "offline" in shared_text(a.dir)  # committed locally
     assert json.loads(a.run("sync", "status", "--json").stdout)["uncommitted"] is False
 
     a.run("git", "remote", "set-url", "origin", remote)
@@ -194,15 +215,46 @@ def test_plain_git_pull_merges_through_the_driver(a: Machine, b: Machine, remote
     first, second = pair(a, b, remote)
     a.run("tag", first, "-t", "from-a")
     a.run("sync")
-    b.run("tag", second, "-t", "from-b")
-    b.run("git", "commit", "-q", "-am", "tagged on b")
+    b.run("tag", first, "-t", "from-b")  # the same paper: the same file, merged by the driver
+    b.commit_offline(remote)
+    b.run("note", second, "not committed yet")
+
+    pulled = b.run("git", "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+
+    assert "Took what git brought in" in pulled.stderr  # the post-merge hook
+    assert "<<<<<<<" not in shared_text(b.dir)
+    assert sorted(b.tags(first)) == ["from-a", "from-b"] and b.notes(second) == ["not committed yet"]
+    assert len(git("rev-list", "--parents", "-n", "1", "HEAD", cwd=b.dir).split()) == 3  # a merge commit
+    b.run("sync")
+    a.run("sync")
+    assert a.notes(second) == ["not committed yet"] and sorted(a.tags(first)) == ["from-a", "from-b"]
+    assert a.store.read_bytes() == b.store.read_bytes()
+
+
+def test_a_plain_git_pull_settles_a_key_clash_as_sync_does(a: Machine, b: Machine, remote: str, tmp_path: Path) -> None:
+    pair(a, b, remote)
+    # The same two papers, added in the opposite order: each machine gave each paper the
+    # other's key. The keys live in different files, so git's file-by-file merge cannot see
+    # that; the merge is redone over the whole list.
+    attention = ("Sparse Attention Is Enough", "Ana Aubert", 2021)
+    coding = ("Sparse Coding Revisited", "Ana Aubert", 2021)
+    keys_a = [a.add(*attention), a.add(*coding)]
+    keys_b = [b.add(*coding), b.add(*attention)]
+    assert keys_a == keys_b
+    a.run("sync")
+    b.commit_offline(remote)
+    c = Machine(tmp_path / "c")  # what `readlist sync` makes of the same two commits
+    c.run("sync", "clone", str(b.dir))
+    c.run("git", "remote", "set-url", "origin", remote)
+    done = c.run("sync")
+    assert done.stderr.count("One paper was added on both machines") == 2
 
     b.run("git", "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
 
-    raw = b.store.read_bytes()
-    assert b"<<<<<<<" not in raw
-    assert b.tags(first) == ["from-a"] and b.tags(second) == ["from-b"]
-    assert len(git("rev-list", "--parents", "-n", "1", "HEAD", cwd=b.dir).split()) == 3  # a merge commit
+    assert len(b.listed()) == 4  # each paper once
+    assert b.store.read_bytes() == c.store.read_bytes()
+    assert git("status", "--porcelain", cwd=b.dir) == ""
+    assert shared_text(b.dir) == shared_text(c.dir)
 
 
 def test_two_lists_started_apart_are_united(a: Machine, b: Machine, remote: str) -> None:
@@ -219,19 +271,16 @@ def test_two_lists_started_apart_are_united(a: Machine, b: Machine, remote: str)
     assert a.store.read_bytes() == b.store.read_bytes()
 
 
-def push_store_with_schema(machine: Machine, schema: int) -> None:
-    """A commit on the remote whose store says `schema`: what a newer readlist would push."""
-    raw = git("show", "HEAD:readlist.json", cwd=machine.dir).encode() + b"\n"
+def push_store_with_schema(remote: str, folder: Path, schema: int) -> None:
+    """A commit on the remote whose list says `schema`: what a newer readlist would push."""
+    git("clone", "-q", remote, str(folder), cwd=folder.parent)
+    meta = folder / "store" / "meta.json"
+    raw = meta.read_bytes()
     newer = re.sub(rb'"schema":\s*\d+', f'"schema":{schema}'.encode(), raw, count=1)
     assert newer != raw
-    blob = git("hash-object", "-w", "--stdin", cwd=machine.dir, input=newer)
-    tree_lines = git("ls-tree", "HEAD", cwd=machine.dir).splitlines()
-    tree_text = "\n".join(
-        re.sub(r"blob [0-9a-f]+\treadlist\.json$", f"blob {blob}\treadlist.json", line) for line in tree_lines
-    )
-    tree = git("mktree", cwd=machine.dir, input=tree_text.encode() + b"\n")
-    commit = git("commit-tree", tree, "-p", "HEAD", "-m", "a newer readlist", cwd=machine.dir)
-    git("push", "-q", "origin", f"{commit}:refs/heads/main", cwd=machine.dir)
+    meta.write_bytes(newer)
+    git("commit", "-q", "-am", "a newer readlist", cwd=folder)
+    git("push", "-q", "origin", "HEAD:main", cwd=folder)
 
 
 @pytest.mark.parametrize("local_change", [False, True], ids=["fast_forward", "diverged"])
@@ -239,10 +288,10 @@ def test_a_store_of_a_newer_schema_from_the_remote_is_refused(
     a: Machine, b: Machine, remote: str, local_change: bool
 ) -> None:
     first, _ = pair(a, b, remote)
-    push_store_with_schema(b, 999)
+    push_store_with_schema(remote, b.dir.parent / "newer", 999)
     if local_change:
         a.run("tag", first, "-t", "mine")
-        a.run("git", "commit", "-q", "-am", "tagged")
+        a.commit_offline(remote)
     before, head = a.store.read_bytes(), a.head()
 
     done = a.run("sync", ok=False)
@@ -277,22 +326,21 @@ def test_a_sync_killed_midway_loses_nothing(a: Machine, b: Machine, remote: str,
 
 
 def test_a_git_pull_whose_merge_driver_is_killed_loses_nothing(a: Machine, b: Machine, remote: str) -> None:
-    first, second = pair(a, b, remote)
-    b.run("tag", second, "-t", "from-b")
+    first, _ = pair(a, b, remote)
+    b.run("tag", first, "-t", "from-b")
     b.run("sync")
-    a.run("tag", first, "-t", "from-a")
-    a.run("git", "commit", "-q", "-am", "tagged on a")
+    a.run("tag", first, "-t", "from-a")  # the same paper, so the same file: the driver merges it
+    a.commit_offline(remote)
     pulled = a.run(
         "git", "pull", "-q", "--no-rebase", "origin", "main", ok=False, env={"READLIST_TEST_SYNC_KILL_AT": "in-driver"}
     )
     assert pulled.returncode != 0 and (a.dir / ".git" / "MERGE_HEAD").exists()
-    assert a.tags(first) == ["from-a"]  # the store git left is readable: this side's
+    assert a.tags(first) == ["from-a"]  # git never writes the store file: as it was
 
     a.run("sync")
     b.run("sync")
     for machine in (a, b):
-        assert machine.tags(first) == ["from-a"]
-        assert machine.tags(second) == ["from-b"]
+        assert sorted(machine.tags(first)) == ["from-a", "from-b"]
     assert a.store.read_bytes() == b.store.read_bytes()
 
 
@@ -301,18 +349,20 @@ def test_an_interrupted_git_merge_is_concluded_or_aborted(
     a: Machine, b: Machine, remote: str, store_after: str
 ) -> None:
     first, second = pair(a, b, remote)
-    b.run("tag", second, "-t", "from-b")
+    b.run("tag", first, "-t", "from-b")
+    b.run("note", second, "from b")
     b.run("sync")
-    a.run("tag", first, "-t", "from-a")
-    a.run("git", "commit", "-q", "-am", "tagged on a")
+    a.run("tag", first, "-t", "from-a")  # the same paper, so the same file: the driver merges it
+    a.commit_offline(remote)
     a.run("git", "fetch", "-q", "origin")
     if store_after == "unmerged":  # the driver failed: git keeps this side's store, in conflict
         a.run("git", "-c", "merge.readlist.driver=false", "merge", "-q", "--no-commit", "origin/main", ok=False)
     else:
         a.run("git", "merge", "-q", "--no-commit", "origin/main")
     assert (a.dir / ".git" / "MERGE_HEAD").exists()
-    if store_after == "broken":
-        a.store.write_bytes(b'{"meta":')
+    if store_after == "broken":  # a merged file spoiled before the merge was committed
+        merged = git("diff", "--cached", "--name-only", "HEAD", "--", "store", cwd=a.dir).split()[0]
+        (a.dir / merged).write_bytes(b'{"meta":')
 
     done = a.run("sync")
 
@@ -320,9 +370,10 @@ def test_an_interrupted_git_merge_is_concluded_or_aborted(
     assert not (a.dir / ".git" / "MERGE_HEAD").exists()
     b.run("sync")
     for machine in (a, b):
-        assert machine.tags(first) == ["from-a"]
-        assert machine.tags(second) == ["from-b"]
+        assert sorted(machine.tags(first)) == ["from-a", "from-b"]
+        assert machine.notes(second) == ["from b"]
     assert a.store.read_bytes() == b.store.read_bytes()
+    assert git("status", "--porcelain", cwd=a.dir) == ""
 
 
 def test_status_reports_position_changes_and_conflicts(a: Machine, b: Machine, remote: str) -> None:
@@ -364,10 +415,21 @@ def test_setup_mistakes_are_refused_with_a_way_out(a: Machine, b: Machine, remot
     assert not (c.dir / ".git").exists()
 
     other = Machine(tmp_path / "d")
-    other.store = other.dir / "papers.json"
-    done = other.run("sync", "clone", remote, ok=False)
-    assert done.returncode == ExitCode.SYNC and "readlist.json" in done.stderr
-    assert not (other.dir / ".git").exists()
+    other.store = other.dir / "papers.json"  # the list is shared as files of its own: any name takes it
+    other.run("sync", "clone", remote)
+    assert other.store.read_bytes() == a.store.read_bytes()
+    assert not (other.dir / "readlist.json").exists()
+
+    git("init", "-q", "--bare", str(tmp_path / "not-a-list.git"), cwd=tmp_path)
+    git("clone", "-q", str(tmp_path / "not-a-list.git"), str(tmp_path / "e"), cwd=tmp_path)
+    (tmp_path / "e" / "notes.json").write_text("{}")
+    git("add", "notes.json", cwd=tmp_path / "e")
+    git("commit", "-q", "-m", "not a list", cwd=tmp_path / "e")
+    git("push", "-q", "origin", "HEAD:main", cwd=tmp_path / "e")
+    f = Machine(tmp_path / "f")
+    done = f.run("sync", "clone", str(tmp_path / "not-a-list.git"), ok=False)
+    assert done.returncode == ExitCode.SYNC and "has no store/" in done.stderr and "notes.json" in done.stderr
+    assert not (f.dir / ".git").exists()
 
 
 def test_the_merge_driver_refuses_what_it_cannot_read(a: Machine, tmp_path: Path) -> None:
@@ -456,8 +518,8 @@ def test_loose_copies_of_the_store_are_repacked_past_the_limit(
     cli("--db", db, "sync")
     assert loose_objects(tmp_path / "m") == 0
     assert loose_objects(bare) == 0  # a bare repository on this disk is kept small too
-    assert "two" in git("show", "HEAD:readlist.json", cwd=tmp_path / "m")
-    assert "two" in git("show", "main:readlist.json", cwd=bare)
+    assert "two" in shared_text(tmp_path / "m")
+    assert "two" in shared_text(bare, "main")
 
 
 def test_two_papers_added_under_one_key_on_two_machines_both_stay(a: Machine, b: Machine, remote: str) -> None:
@@ -516,3 +578,31 @@ def test_init_leaves_a_store_it_cannot_read_alone(a: Machine) -> None:
     assert done.returncode == ExitCode.STORE
     assert not (a.dir / ".git").exists() and not (a.dir / ".gitignore").exists()
     assert a.store.read_bytes() == newer
+
+
+def test_a_list_shared_as_one_file_by_an_earlier_readlist_is_taken_and_cut_into_files(
+    a: Machine, b: Machine, remote: str
+) -> None:
+    key = a.add("Sparse Attention for Everyone", "Ana Aubert")
+    (a.dir / ".gitignore").write_text("/*\n!/readlist.json\n!/.gitignore\n!/.gitattributes\n")
+    (a.dir / ".gitattributes").write_text("readlist.json merge=readlist\n")
+    git("init", "-q", cwd=a.dir)
+    git("add", "readlist.json", ".gitignore", ".gitattributes", cwd=a.dir)
+    git("commit", "-q", "-m", "shared as one file", cwd=a.dir)
+    git("remote", "add", "origin", remote, cwd=a.dir)
+    git("push", "-q", "origin", "HEAD:main", cwd=a.dir)
+
+    b.run("sync", "clone", remote)  # the remote's one file is read as the list
+    assert b.listed() == [key]
+    b.run("tag", key, "-t", "from-b")
+    b.run("sync")
+    a.run("tag", key, "-t", "from-a")
+    assert "merged both sides" in a.run("sync").stderr
+    b.run("sync")
+
+    for machine in (a, b):
+        shared = git("ls-files", cwd=machine.dir).split()
+        assert "readlist.json" not in shared and "store/meta.json" in shared
+        assert sorted(machine.tags(key)) == ["from-a", "from-b"]
+        assert git("status", "--porcelain", cwd=machine.dir) == ""
+    assert a.store.read_bytes() == b.store.read_bytes()

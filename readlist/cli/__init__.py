@@ -146,6 +146,7 @@ app.command()(settings.config)
 app.add_typer(sync.app, name="sync")
 app.command("git", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})(sync.git)
 app.command("_merge-driver", hidden=True)(sync.merge_driver)
+app.command("_absorb", hidden=True)(sync.absorb)
 
 
 def main() -> None:

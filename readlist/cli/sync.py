@@ -105,3 +105,13 @@ def merge_driver(
     from readlist.services import sync as service
 
     service.merge_files(base, ours, theirs, label)
+
+
+def absorb(ctx: typer.Context) -> None:
+    """git's post-merge hook: take what a plain `git pull` brought into the store file.
+
+    Example: readlist _absorb
+    """
+    from readlist.services import sync as service
+
+    service.absorb(db(ctx))

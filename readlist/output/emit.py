@@ -214,6 +214,10 @@ def _synced(result: Synced) -> None:
         f"Two papers had the key {printable(old)} on different machines: the one added later is now {printable(new)}."
         for old, new in sorted(result.renamed.items())
     ]
+    lines += [
+        f"One paper was added on both machines, as {printable(old)} and {printable(new)}: it is now {printable(new)}."
+        for old, new in sorted(result.united.items())
+    ]
     if result.conflicts:
         many = plural(result.conflicts, "conflict", "conflicts")
         lines.append(f"{many} (fields changed differently on two machines): readlist conflicts")

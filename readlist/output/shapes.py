@@ -323,6 +323,7 @@ def json_of(result: Result) -> Any:
             "merged": result.merged,
             "conflicts": result.conflicts,
             "renamed": result.renamed,
+            "united": result.united,
         }
     raise TypeError(f"{type(result).__name__} has no JSON form")
 

@@ -1,15 +1,23 @@
 """`readlist sync`: the store's directory as a git repository, merged entry by entry.
 
-The store file is the only file of the repository readlist looks after (with `.gitignore` and
-`.gitattributes`); its lock, undo journal, index and temporary files stay on each machine.
-A cycle holds the store's lock throughout and never lets git write the store: when both sides
-changed, the three versions are read from git, merged by `readlist.merge.merge_stores`,
-checked, and the result is written atomically before the branch is moved to the merge commit.
-A crash at any point leaves a readable store, and the next sync loses nothing: a store written
-but not committed is committed as a local change and merged again (the merge is idempotent).
+The store file stays the record every command reads and writes; the repository holds it cut
+into small files (`readlist.shards`, in `store/`), so that git's work follows what changed and
+not the size of the list. The store file itself, its lock, undo journal, index and temporary
+files stay on each machine (`.gitignore`).
 
-A plain `git pull` merges the store through the same merge (`_merge-driver`), configured in
-the clone's `.git/config` and `.git/info/attributes`.
+A cycle holds the store's lock throughout and never lets git write the store: it first takes
+in what git brought since the last cycle (a plain `git pull`), writes the store's files into
+the work tree and commits them; when both sides changed, the three versions are read from
+git, merged by `readlist.merge`, checked, and the result is written atomically (the store
+file, then its files in the work tree) before the branch is moved to the merge commit.
+`refs/readlist/synced` names the commit the store file was last brought in line with: a crash
+at any point leaves a readable store, and the next sync loses nothing (the merge is
+idempotent, and what git moved meanwhile is merged in again).
+
+A plain `git pull` merges file by file through the same merge (`_merge-driver`, set in the
+clone's `.git/config` and `.git/info/attributes`); the `post-merge` hook then redoes that
+merge over the whole store (papers that met under one key may live in different files) and
+takes it into the store file (`_absorb`).
 """
 
 from __future__ import annotations
@@ -22,21 +30,22 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from readlist import storefile
+from readlist import shards, storefile
 from readlist.clock import now_iso
 from readlist.errors import InvalidInput, MergeRefused, NotFound, RemoteUnreachable, StoreError, SyncError
 from readlist.fsutil import real_path, write_atomically
 from readlist.gitrepo import Repo, last_line
+from readlist.merge import Layout, MergedLayout, check_layout, dump_layout, merge_layouts, read_layout
 from readlist.models import Synced, SyncState
 from readlist.services.session import store_path
 from readlist.store import check_store_bytes, locked, open_store
 
 REMOTE = "origin"
+#: The commit the store file was last brought in line with (`_absorb` takes in what came after).
+SYNCED_REF = "refs/readlist/synced"
 DEFAULT_BRANCH = "main"
 #: A push the remote refused because another machine pushed first: fetch, merge, try again.
 PUSH_ATTEMPTS = 5
@@ -98,25 +107,36 @@ def _driver_command() -> str:
     return f"{shlex.quote(sys.executable)} -m readlist _merge-driver %O %A %B %P"
 
 
-def _write_setup(repo: Repo, name: str) -> None:
-    """`.gitignore`, `.gitattributes` and this clone's merge driver (a plain `git pull` uses it)."""
+def _write_setup(repo: Repo, target: Path) -> None:
+    """`.gitignore`, `.gitattributes`, and this clone's merge driver and `post-merge` hook (a
+    plain `git pull` uses them)."""
     ignore = (
-        "# readlist sync: only the store and these two files are shared; the store's lock, undo\n"
-        "# journal, index and temporary files stay on each machine.\n"
-        f"/*\n!/{name}\n!/.gitignore\n!/.gitattributes\n"
+        "# readlist sync: only the store's files (store/) and these two are shared; the store file\n"
+        "# itself, its lock, undo journal, index and temporary files stay on each machine.\n"
+        f"/*\n!/{shards.DIRECTORY}/\n!/.gitignore\n!/.gitattributes\n"
     )
-    attributes = f"{name} merge=readlist\n"
+    attributes = f"/{shards.DIRECTORY}/** merge=readlist\n"
     for file, text in ((".gitignore", ignore), (".gitattributes", attributes)):
         path = repo.root / file
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomically(path, text.encode())
     repo.run("config", "merge.readlist.name", "readlist: merge reading lists entry by entry")
     repo.run("config", "merge.readlist.driver", _driver_command())
-    info = repo.git_dir() / "info"
-    info.mkdir(exist_ok=True)
-    existing = (info / "attributes").read_text(encoding="utf-8") if (info / "attributes").exists() else ""
+    git_dir = repo.git_dir()
+    (git_dir / "info").mkdir(exist_ok=True)
+    info = git_dir / "info" / "attributes"
+    existing = info.read_text(encoding="utf-8") if info.exists() else ""
     if attributes not in existing:
-        write_atomically(info / "attributes", (existing + attributes).encode())
+        write_atomically(info, (existing + attributes).encode())
+    hook = git_dir / "hooks" / "post-merge"
+    script = (
+        "#!/bin/sh\n# readlist sync: take what `git pull` or `git merge` brought into the reading list.\n"
+        f"exec {shlex.quote(sys.executable)} -m readlist --db {shlex.quote(str(target))} _absorb\n"
+    )
+    if not hook.exists() or hook.read_text(encoding="utf-8", errors="replace").startswith("#!/bin/sh\n# readlist"):
+        hook.parent.mkdir(exist_ok=True)
+        write_atomically(hook, script.encode())
+        hook.chmod(0o755)
 
 
 def _identity_env(repo: Repo) -> dict[str, str]:
@@ -149,15 +169,16 @@ def init(db: Path | None, remote: str | None) -> Synced:
             check_store_bytes(target, target.read_bytes())
         if repo.toplevel() is None:
             repo.run("init", "-q", f"--initial-branch={DEFAULT_BRANCH}")
-        _write_setup(repo, target.name)
+        _write_setup(repo, target)
         if not target.exists():
             write_atomically(target, storefile.dumps(storefile.new_data()))
             sys.stderr.write(f"Started a new reading list at {path}.\n")
-        names = [target.name, ".gitignore", ".gitattributes"]
+        _recover_merge(repo, target)
+        _absorb(repo, target)
         committed = False
-        if repo.changed(names) or repo.commit_of("HEAD") is None:
-            repo.run("add", "--", *names)
+        if _export(repo, target) or repo.commit_of("HEAD") is None:
             repo.run("commit", "-q", "-m", f"readlist: start syncing on {_stamp()}", env=_identity_env(repo))
+            _mark_synced(repo)
             committed = True
         if remote is None:
             return Synced("init", directory, _remote_url(repo), repo.branch(), committed, 0, 0, False, 0)
@@ -201,19 +222,17 @@ def clone(db: Path | None, remote: str) -> Synced:
                 raise SyncError(f"git clone failed: {last_line(done.stderr.decode('utf-8', 'replace'))}")
             cloned = Repo(Path(temporary) / "repo")
             head = cloned.commit_of("HEAD") or _follow_remote_branch(cloned)
-            if head is not None:
-                _check_remote_store(cloned, head, target.name, remote)
+            layout = _remote_store(cloned, head, target.name, remote) if head is not None else None
             os.replace(cloned.root / ".git", directory / ".git")
-        if head is None:  # an empty remote: this machine's (empty) list starts it
+        if layout is None:  # an empty remote: this machine's (empty) list starts it
             _check_name(target.name)
             result = None
         else:
-            raw = repo.blob(head, target.name)
-            assert raw is not None  # checked above
-            write_atomically(target, raw)
+            write_atomically(target, dump_layout(layout))
             repo.run("reset", "-q")
-            _checkout_others(repo, target.name)
-            _write_setup(repo, target.name)
+            repo.run("checkout", "-q", "HEAD", "--", ".")
+            _write_setup(repo, target)
+            _mark_synced(repo)
             result = Synced("clone", directory, remote, repo.branch(), False, 0, repo.count("HEAD"), False, 0)
     if result is None:
         return _as(init(db, remote), "clone")
@@ -233,22 +252,81 @@ def _follow_remote_branch(repo: Repo) -> str | None:
     return repo.commit_of("HEAD")
 
 
-def _check_remote_store(repo: Repo, commit: str, name: str, remote: str) -> None:
+def _remote_store(repo: Repo, commit: str, name: str, remote: str) -> Layout:
+    """The list a remote's commit holds, every document checked."""
+    listing = repo.listing(commit, shards.DIRECTORY)
+    if shards.META_FILE in listing or name in repo.files(commit):
+        layout = _layout_at(repo, commit, name, {}, label=f"{remote}:")
+        check_layout(Path(f"{remote}:{shards.DIRECTORY}"), layout)
+        return layout
     files = repo.files(commit)
-    if name in files:
-        raw = repo.blob(commit, name)
-        check_store_bytes(Path(f"{remote}:{name}"), raw or b"")
-        return
     stores = [f for f in files if f.endswith(".json")]
-    theirs = f"its list is {stores[0]}" if len(stores) == 1 else f"it holds {', '.join(stores) or 'no .json file'}"
+    theirs = f"its list is {stores[0]}" if len(stores) == 1 else f"it holds {', '.join(stores) or 'no list'}"
     raise SyncError(
-        f"the remote {remote} has no {name} ({theirs}); name the local store the same, e.g. --db DIR/"
-        f"{stores[0] if len(stores) == 1 else name}"
+        f"the remote {remote} has no {shards.DIRECTORY}/ and no {name} ({theirs}); name the local store the "
+        f"same, e.g. --db DIR/{stores[0] if len(stores) == 1 else name}"
     )
 
 
 def _as(result: Synced, action: str, **changes: Any) -> Synced:
     return dataclasses.replace(result, action=action, **changes)
+
+
+# -- the store in the repository -----------------------------------------------------------
+def _layout_at(repo: Repo, commit: str, name: str, blobs: dict[str, bytes], label: str = "") -> Layout:
+    """The store as `commit` holds it: its files in `store/` joined, or, in a commit made
+    before the store was cut into files, its one file `name`. `blobs` caches file contents
+    by blob id (versions of a store share most of their files)."""
+    listing = repo.listing(commit, shards.DIRECTORY)
+    if shards.META_FILE not in listing:
+        raw = repo.blob(commit, name)
+        if raw is None:
+            raise SyncError(f"{label or commit[:12] + ':'}{shards.DIRECTORY}/ is missing: not a list readlist shares")
+        return read_layout(Path(f"{label}{name}"), raw)
+    blobs.update(repo.read_blobs(oid for oid in listing.values() if oid not in blobs))
+    return shards.join(((path, blobs[oid]) for path, oid in listing.items()), prefix=label)
+
+
+def _read_store(target: Path) -> Layout:
+    return read_layout(target, target.read_bytes())
+
+
+def _write_work_tree(repo: Repo, files: dict[str, bytes]) -> None:
+    """Make the work tree's `store/` hold exactly `files`: only the files that differ are
+    written (git then rehashes only those). Not atomic, and need not be: the store file is the
+    record, and the next cycle writes these again from it."""
+    present = _work_tree_files(repo)
+    for path, data in files.items():
+        file = repo.root / path
+        try:
+            if file.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
+    for path in present.keys() - files.keys():
+        present[path].unlink()
+
+
+def _work_tree_files(repo: Repo) -> dict[str, Path]:
+    """The files in the work tree's `store/`, by their path in the repository."""
+    folder = repo.root / shards.DIRECTORY
+    return {f"{shards.DIRECTORY}/{p.relative_to(folder).as_posix()}": p for p in folder.rglob("*") if p.is_file()}
+
+
+def _export(repo: Repo, target: Path) -> bool:
+    """Write the store file's files into the work tree and stage them; whether that changes
+    anything against HEAD (the store's local changes, to commit)."""
+    _write_work_tree(repo, shards.split(_read_store(target)))
+    repo.run("add", "-A", "--", shards.DIRECTORY, ".gitignore", ".gitattributes")
+    if repo.out("ls-files", "--", target.name):  # shared as one file by an earlier readlist
+        repo.run("rm", "-q", "--cached", "--", target.name)
+    return repo.commit_of("HEAD") is None or not repo.ok("diff", "--cached", "--quiet", "HEAD", "--")
+
+
+def _mark_synced(repo: Repo) -> None:
+    """The store file is now HEAD's list (and changes made here since, if any)."""
+    repo.run("update-ref", SYNCED_REF, "HEAD")
 
 
 # -- the cycle ----------------------------------------------------------------------------
@@ -266,37 +344,40 @@ def _remote_url(repo: Repo) -> str | None:
 
 
 def _cycle(repo: Repo, target: Path, adopt_branch: bool = False) -> Synced:
-    name = target.name
     _recover_merge(repo, target)
+    _absorb(repo, target)
+    _write_setup(repo, target)  # as this readlist shares the list (an earlier one shared one file)
     url = _remote_url(repo)
-    if url is None:
-        _commit_local(repo, name)
-        raise SyncError(f"{repo.root} has no remote; `readlist sync init REMOTE` adds one")
     # Changes made here are committed on their own only when the remote has nothing new;
-    # else they go into the merge commit: one copy of the store less to write and to send.
-    pending = repo.changed([name])
+    # else they go into the merge commit: one version of the store less to write and to send.
+    pending = _export(repo, target)
+    if url is None:
+        _commit_local(repo, pending)
+        raise SyncError(f"{repo.root} has no remote; `readlist sync init REMOTE` adds one")
     committed = pending
     branch = repo.branch()
     received, merged, sent = 0, False, 0
     renamed: dict[str, str] = {}
+    united: dict[str, str] = {}
     for _attempt in range(PUSH_ATTEMPTS):
         try:
             _fetch(repo, url)
         except RemoteUnreachable:
-            if pending:
-                _commit_local(repo, name)
+            _commit_local(repo, pending)
             raise
         if adopt_branch:
             branch = _adopt_remote_branch(repo, branch)
             adopt_branch = False
         _test_kill("after-fetch")
-        took, did_merge, moved = _integrate(repo, target, branch, pending)
-        if pending and not took:
-            _commit_local(repo, name)
+        took, outcome = _integrate(repo, target, branch, pending)
+        if not took:
+            _commit_local(repo, pending)
         pending = False
         received += took
-        merged = merged or did_merge
-        renamed.update(moved)
+        if outcome is not None:
+            merged = True
+            renamed.update(outcome.renamed)
+            united.update(outcome.united)
         _test_kill("after-merge")
         theirs = repo.commit_of(f"refs/remotes/{REMOTE}/{branch}")
         ahead = repo.count(f"{theirs}..HEAD" if theirs else "HEAD")
@@ -311,7 +392,7 @@ def _cycle(repo: Repo, target: Path, adopt_branch: bool = False) -> Synced:
     if sent:
         _keep_remote_small(url)
     conflicts = _conflicts_in(target.read_bytes())
-    return Synced("sync", repo.root, url, branch, committed, sent, received, merged, conflicts, renamed)
+    return Synced("sync", repo.root, url, branch, committed, sent, received, merged, conflicts, renamed, united)
 
 
 def _test_kill(point: str) -> None:
@@ -363,107 +444,146 @@ def _push(repo: Repo, url: str, branch: str) -> bool:
     raise SyncError(f"the remote refused the push: {last_line(message)}")
 
 
-def _commit_local(repo: Repo, name: str) -> bool:
-    if not repo.changed([name]):
-        return False
-    repo.run("add", "--", name)
-    repo.run("commit", "-q", "-m", f"readlist: {_stamp()}", "--", name, env=_identity_env(repo))
-    return True
+def _commit_local(repo: Repo, staged: bool) -> None:
+    """Commit the store's files `_export` staged, when they differ from HEAD."""
+    if staged:
+        repo.run("commit", "-q", "-m", f"readlist: {_stamp()}", env=_identity_env(repo))
+        _mark_synced(repo)
 
 
 def _recover_merge(repo: Repo, target: Path) -> None:
-    """A `git merge`/`pull` left unfinished: conclude it when the store is a good merge, else
-    abort it (this cycle then merges again)."""
+    """A `git merge`/`pull` left unfinished: conclude it when every file of the store is
+    merged and readable (`_absorb` then takes it in), else abort it (this cycle merges
+    again). The store file is not git's to write, so it is as it was either way."""
     if repo.commit_of("MERGE_HEAD") is None:
         return
-    # Merged by the driver, the store is staged; left unmerged (the driver refused, or git ran
-    # without it), it may hold only this side's list, which must not be committed as the merge.
-    good = not repo.out("ls-files", "--unmerged", "--", target.name)
-    try:
-        check_store_bytes(target, target.read_bytes())
-    except (StoreError, OSError):
-        good = False
+    good = not repo.out("ls-files", "--unmerged")
     if good:
-        repo.run("add", "--", target.name)
-        unmerged = repo.out("diff", "--name-only", "--diff-filter=U")
-        if not unmerged:
+        files = {path: file.read_bytes() for path, file in _work_tree_files(repo).items()}
+        try:
+            check_layout(repo.root / shards.DIRECTORY, shards.join(files))
+        except StoreError:
+            good = False
+    if good:
+        repo.run("add", "-A", "--", shards.DIRECTORY)
+        if not repo.out("diff", "--name-only", "--diff-filter=U"):
             repo.run("commit", "-q", "--no-edit", env=_identity_env(repo))
             sys.stderr.write("Concluded an unfinished merge.\n")
             return
-    # As `git merge --abort`, but the store is written atomically (and a store git cannot
-    # reset because it changed meanwhile is no obstacle): back to HEAD's.
-    write_atomically(target, repo.blob("HEAD", target.name) or b"")
-    repo.run("reset", "-q")
-    _checkout_others(repo, target.name)
-    sys.stderr.write("Aborted an unfinished merge whose store could not be read; this sync merges again.\n")
+    repo.run("reset", "-q")  # as `git merge --abort`; the store's files are written again from the store
+    _checkout_others(repo)
+    sys.stderr.write("Aborted an unfinished merge whose files could not be read; this sync merges again.\n")
 
 
-def _integrate(repo: Repo, target: Path, branch: str, pending: bool) -> tuple[int, bool, dict[str, str]]:
+def absorb(db: Path | None) -> int:
+    """`post-merge`: take what a plain `git pull` or `git merge` brought into the store file;
+    the commits taken."""
+    path = store_path(db)
+    target = _target(db)
+    repo = _own_repository(target.parent)
+    with locked(path) as target:
+        return _absorb(repo, target)
+
+
+def _absorb(repo: Repo, target: Path) -> int:
+    """HEAD moved without readlist (a plain `git pull`, `git reset`): merge what it brought
+    with the store file's own changes since the last cycle; the commits taken. A merge commit
+    git made file by file is first redone over the whole store."""
+    head = repo.commit_of("HEAD")
+    synced = repo.commit_of(SYNCED_REF)
+    if head is None or synced == head:
+        return 0
+    if synced is None:  # set up by an earlier readlist, whose store file was the shared one
+        _mark_synced(repo)
+        return 0
+    blobs: dict[str, bytes] = {}
+    theirs = _redone_merge(repo, target.name, head, synced, blobs)
+    if theirs is None:
+        theirs = _layout_at(repo, "HEAD", target.name, blobs, label="HEAD:")
+    base = _layout_at(repo, synced, target.name, blobs, label=f"{synced[:12]}:")
+    merged = merge_layouts(base, _read_store(target), theirs, label=target.name).layout
+    write_atomically(target, dump_layout(merged))
+    _mark_synced(repo)
+    taken = repo.count(f"{synced}..HEAD") if repo.is_ancestor(synced, "HEAD") else 1
+    sys.stderr.write(f"Took what git brought in ({taken} commit{'s' if taken != 1 else ''}) into {target.name}.\n")
+    return taken
+
+
+def _redone_merge(repo: Repo, name: str, head: str, synced: str, blobs: dict[str, bytes]) -> Layout | None:
+    """A merge commit git made on top of the synced one merged file by file; papers that met
+    under one key may sit in different files. Merge its two sides again over the whole store
+    and, when that differs, replace the commit by one with the whole merge: its list."""
+    parents = repo.out("rev-list", "--parents", "-n", "1", head).split()[1:]
+    message = repo.out("log", "-1", "--format=%s", head)
+    if len(parents) != 2 or parents[0] != synced or message.startswith("readlist:"):
+        return None
+    ours, theirs = parents
+    base = repo.merge_base(ours, theirs)
+    merged = merge_layouts(
+        _layout_at(repo, base, name, blobs) if base else read_layout(Path(name), b""),
+        _layout_at(repo, ours, name, blobs),
+        _layout_at(repo, theirs, name, blobs, label="MERGE_HEAD:"),
+        label=name,
+    ).layout
+    _write_work_tree(repo, shards.split(merged))
+    repo.run("add", "-A", "--", shards.DIRECTORY)
+    tree = repo.out("write-tree")
+    if tree != repo.out("rev-parse", f"{head}^{{tree}}"):
+        body = repo.out("log", "-1", "--format=%B", head)
+        commit = repo.out("commit-tree", tree, "-p", ours, "-p", theirs, "-m", body, env=_identity_env(repo))
+        branch = repo.branch()
+        repo.run("update-ref", "-m", "readlist: merge redone over the whole list", f"refs/heads/{branch}", commit, head)
+    return merged
+
+
+def _integrate(repo: Repo, target: Path, branch: str, pending: bool) -> tuple[int, MergedLayout | None]:
     """Take the remote branch into HEAD, with the store's uncommitted changes (`pending`):
-    the commits received, whether both sides' changes were merged, and the keys the merge
-    gave papers that met another paper under their key."""
+    the commits received, and the merge when both sides had changed."""
     theirs = repo.commit_of(f"refs/remotes/{REMOTE}/{branch}")
     head = repo.commit_of("HEAD")
     if theirs is None or head is None or repo.is_ancestor(theirs, head):
-        return 0, False, {}
+        return 0, None
     name = target.name
     received = repo.count(f"{head}..{theirs}")
-    their_raw = repo.blob(theirs, name)
-    if their_raw is None:
-        raise SyncError(f"the remote's branch {branch} has no {name}; it holds {', '.join(repo.files(theirs))}")
+    blobs: dict[str, bytes] = {}
+    label = f"{REMOTE}/{branch}:"
+    their_layout = _layout_at(repo, theirs, name, blobs, label=label)
     behind_only = repo.is_ancestor(head, theirs)
     if behind_only and not pending:
-        check_store_bytes(Path(f"{REMOTE}/{branch}:{name}"), their_raw)
-        write_atomically(target, their_raw)
-        _move_branch(repo, branch, theirs, head, name)
-        return received, False, {}
-    from readlist.merge import merge_stores
-
+        check_layout(Path(f"{label}{shards.DIRECTORY}"), their_layout, _layout_at(repo, head, name, blobs))
+        write_atomically(target, dump_layout(their_layout))
+        _write_work_tree(repo, shards.split(their_layout))
+        _move_branch(repo, branch, theirs, head)
+        return received, None
     base = head if behind_only else repo.merge_base(head, theirs)
-    base_raw = repo.blob(base, name) if base else None
-    our_raw = target.read_bytes() if pending else repo.blob(head, name) or b""
+    base_layout = _layout_at(repo, base, name, blobs) if base else read_layout(Path(name), b"")
+    our_layout = _read_store(target) if pending else _layout_at(repo, head, name, blobs)
     # The merge refuses a newer schema and checks every document it takes from the remote.
-    outcome = merge_stores(base_raw, our_raw, their_raw, label=name)
-    del base_raw, our_raw, their_raw
-    blob = _hash(repo, outcome.data)
-    tree = _tree_with(repo, head, name, blob)
+    outcome = merge_layouts(base_layout, our_layout, their_layout, label=name)
+    del base_layout, our_layout, their_layout, blobs
+    write_atomically(target, dump_layout(outcome.layout))
+    _test_kill("after-write")
+    _write_work_tree(repo, shards.split(outcome.layout))
+    repo.run("add", "-A", "--", shards.DIRECTORY)
+    tree = repo.out("write-tree")
     message = f"readlist: merge {REMOTE}/{branch} on {_stamp()}"
     parents = ["-p", theirs] if behind_only else ["-p", head, "-p", theirs]
     commit = repo.out("commit-tree", tree, *parents, "-m", message, env=_identity_env(repo))
-    write_atomically(target, outcome.data)
-    _test_kill("after-write")
-    _move_branch(repo, branch, commit, head, name)
-    return received, True, dict(outcome.renamed)
+    _move_branch(repo, branch, commit, head)
+    return received, outcome
 
 
-def _hash(repo: Repo, data: bytes) -> str:
-    return repo.run("hash-object", "-w", "--no-filters", "--stdin", input=data).stdout.decode().strip()
-
-
-def _tree_with(repo: Repo, commit: str, name: str, blob: str) -> str:
-    """`commit`'s tree with the store replaced by `blob`, built in a temporary index."""
-    with _temporary_index(repo) as env:
-        repo.run("read-tree", commit, env=env)
-        repo.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{name}", env=env)
-        return repo.out("write-tree", env=env)
-
-
-@contextmanager
-def _temporary_index(repo: Repo) -> Iterator[dict[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="readlist-index-") as folder:
-        yield {"GIT_INDEX_FILE": str(Path(folder) / "index")}
-
-
-def _move_branch(repo: Repo, branch: str, new: str, old: str, name: str) -> None:
-    """Point the branch at `new` (the store is already written), then bring the index and the
-    other shared files (`.gitignore`, `.gitattributes`) in line with it."""
+def _move_branch(repo: Repo, branch: str, new: str, old: str) -> None:
+    """Point the branch at `new` (the store and its files are already written), then bring
+    the index and the other shared files (`.gitignore`, `.gitattributes`) in line with it."""
     repo.run("update-ref", "-m", "readlist sync", f"refs/heads/{branch}", new, old)
+    _mark_synced(repo)
     repo.run("reset", "-q")
-    _checkout_others(repo, name)
+    _checkout_others(repo)
 
 
-def _checkout_others(repo: Repo, name: str) -> None:
-    others = [f for f in repo.files("HEAD") if f != name]
+def _checkout_others(repo: Repo) -> None:
+    others = [f for f in repo.files("HEAD") if f != shards.DIRECTORY]
     if others:
         repo.run("checkout", "-q", "HEAD", "--", *others)
 
@@ -522,9 +642,24 @@ def status(db: Path | None) -> SyncState:
         branch=branch,
         ahead=ahead,
         behind=behind,
-        uncommitted=repo.changed([target.name]),
+        uncommitted=_uncommitted(repo, target),
         conflicts=_conflicts_in(target.read_bytes()),
     )
+
+
+def _uncommitted(repo: Repo, target: Path) -> bool:
+    """Whether the store file differs from HEAD's list, found without writing anything: the
+    files it cuts into, hashed as git does, against HEAD's."""
+    import hashlib
+
+    if repo.commit_of("HEAD") is None:
+        return True
+    algorithm = repo.out("rev-parse", "--show-object-format")
+    ids = {
+        path: hashlib.new(algorithm, b"blob %d\0" % len(data) + data).hexdigest()
+        for path, data in shards.split(_read_store(target)).items()
+    }
+    return ids != repo.listing("HEAD", shards.DIRECTORY)
 
 
 def git(db: Path | None, args: list[str]) -> int:
