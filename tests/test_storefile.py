@@ -142,3 +142,14 @@ def test_a_written_store_keeps_sightings_and_text_as_written(tmp_path: Path) -> 
         store.save([doc])
     assert json.loads(db.read_bytes())["entries"]["k"]["title"] == r"$\alpha$-nets"
     assert db.read_bytes().count(b"\n") == 6
+
+
+def test_conflict_rows_are_counted_without_parsing_the_store_and_the_same_when_parsed() -> None:
+    data = data_with(entry("conflicts"), entry("abe2023a"))  # a key that reads like the table's name
+    assert storefile.conflict_count(PATH, storefile.dumps(data)) == 0
+    for key in ("abe2023a", "conflicts"):
+        data["conflicts"][storefile.conflict_id(key, "venue")] = {"key": key, "field": "venue"}
+    raw = storefile.dumps(data)
+    assert storefile.conflict_count(PATH, raw) == 2
+    pretty = json.dumps(json.loads(raw), indent=2).encode()  # not in the layout: parsed instead
+    assert storefile.conflict_count(PATH, pretty) == 2

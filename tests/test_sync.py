@@ -408,6 +408,13 @@ def test_setup_mistakes_are_refused_with_a_way_out(a: Machine, b: Machine, remot
     assert done.returncode == ExitCode.SYNC and "--db" in done.stderr and "inside the git work tree" in done.stderr
     assert not (project / "papers" / ".git").exists()
 
+    clashing = Machine(tmp_path / "s")
+    clashing.store = clashing.dir / "store"  # the repository's folder of list files has that name
+    for command in (["sync", "init"], ["sync", "clone", remote]):
+        done = clashing.run(*command, ok=False)
+        assert done.returncode == ExitCode.INVALID_INPUT and "'store'" in done.stderr
+    assert not (clashing.dir / ".git").exists()
+
     c = Machine(tmp_path / "c")
     c.add("Something Else", "Di Eng")
     done = c.run("sync", "clone", remote, ok=False)
@@ -606,3 +613,18 @@ def test_a_list_shared_as_one_file_by_an_earlier_readlist_is_taken_and_cut_into_
         assert sorted(machine.tags(key)) == ["from-a", "from-b"]
         assert git("status", "--porcelain", cwd=machine.dir) == ""
     assert a.store.read_bytes() == b.store.read_bytes()
+
+
+def test_the_store_file_wins_over_a_shared_file_edited_by_hand(a: Machine, b: Machine, remote: str) -> None:
+    first, _ = pair(a, b, remote)
+    a.run("sync")  # nothing to do: the next sync need not cut the store again
+    edited = a.dir / git("ls-files", "store/*/*.json", cwd=a.dir).split()[0]
+    edited.write_text(edited.read_text().replace('"tags":[]', '"tags":["by-hand"]'))
+    assert "by-hand" in edited.read_text()
+
+    a.run("sync")
+
+    assert "by-hand" not in edited.read_text() and "by-hand" not in shared_text(a.dir)
+    assert git("status", "--porcelain", cwd=a.dir) == ""
+    b.run("sync")
+    assert b.tags(first) == [] and a.store.read_bytes() == b.store.read_bytes()

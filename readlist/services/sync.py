@@ -23,6 +23,7 @@ takes it into the store file (`_absorb`).
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shlex
 import signal
@@ -46,6 +47,8 @@ from readlist.store import check_store_bytes, locked, open_store
 REMOTE = "origin"
 #: The commit the store file was last brought in line with (`_absorb` takes in what came after).
 SYNCED_REF = "refs/readlist/synced"
+#: In the git directory: the store file and HEAD as the last cycle left them (`_note_cycle_end`).
+CYCLE_NOTE = "readlist-cycle"
 DEFAULT_BRANCH = "main"
 #: A push the remote refused because another machine pushed first: fetch, merge, try again.
 PUSH_ATTEMPTS = 5
@@ -53,17 +56,13 @@ PUSH_ATTEMPTS = 5
 #: moved), `after-merge` or `in-driver` (the merge driver, before it writes) make readlist kill
 #: itself (SIGKILL) there, as a power cut would, so that tests can check what the next sync finds.
 TEST_KILL_VARIABLE = "READLIST_TEST_SYNC_KILL_AT"
-#: git's `gc --auto` counts loose objects, and a sync adds only a few (one store blob, a tree,
-#: a commit), however large: the store's copies pile up loose, each compressed whole. A sync
-#: repacks once the loose objects take more room than this many KiB and twice the packs.
-#: Measured at 10,000 papers (a 19 MB store): each sync adds a 4.5 MB loose copy, the packed
-#: history of a dozen syncs is 3 MB (copies differ by a line), and a repack costs 1.3 s,
-#: nearly half a sync: this repacks every seventh sync there, so that `.git` stays under
-#: 40 MB (it would grow by 4.5 MB a sync) and most syncs do not pay for it. At 100,000 papers
-#: (a 187 MB store, 45 MB a copy) it repacks every third sync.
+#: git's `gc --auto` counts loose objects (6,700 of them), not bytes: a sync adds one a file
+#: it changed, a few KB each, so the count may take hundreds of syncs while the bytes pile up.
+#: A sync repacks once the loose objects take more room than this many KiB and twice the
+#: packs. Measured at 100,000 papers: a sync of 200 changed papers adds 3.4 MB loose, the
+#: packed list is 38 MB, so it repacks about every 20th such sync, in 2 s (the deltas found
+#: before are kept). At 10,000 papers, after 100 syncs of one change, `.git` is 11 MB.
 LOOSE_KIB_LIMIT = 32 * 1024
-#: File names `.gitignore` and `.gitattributes` can hold without quoting.
-_UNSAFE_NAME = set(" \t\"'\\*?[]!#")
 
 
 # -- setting up -----------------------------------------------------------------------
@@ -92,8 +91,11 @@ def _refuse_foreign_tree(directory: Path) -> None:
 
 
 def _check_name(name: str) -> None:
-    if _UNSAFE_NAME & set(name) or name.startswith("."):
-        raise InvalidInput(f"the store's file name {name!r} cannot be synced; use a plain name such as readlist.json")
+    """The store file shares its directory with the repository's own names."""
+    if name.startswith(".") or name.casefold() == shards.DIRECTORY:
+        raise InvalidInput(
+            f"the store's file name {name!r} is one the repository needs; use a plain name such as readlist.json"
+        )
 
 
 def _remote_argument(remote: str) -> str:
@@ -195,6 +197,7 @@ def clone(db: Path | None, remote: str) -> Synced:
     path = store_path(db)
     target = _target(db)
     remote = _remote_argument(remote)
+    _check_name(target.name)
     directory = target.parent
     if target.exists():
         with open_store(target) as store:
@@ -225,7 +228,6 @@ def clone(db: Path | None, remote: str) -> Synced:
             layout = _remote_store(cloned, head, target.name, remote) if head is not None else None
             os.replace(cloned.root / ".git", directory / ".git")
         if layout is None:  # an empty remote: this machine's (empty) list starts it
-            _check_name(target.name)
             result = None
         else:
             write_atomically(target, dump_layout(layout))
@@ -236,7 +238,7 @@ def clone(db: Path | None, remote: str) -> Synced:
             result = Synced("clone", directory, remote, repo.branch(), False, 0, repo.count("HEAD"), False, 0)
     if result is None:
         return _as(init(db, remote), "clone")
-    return _as(result, "clone", conflicts=_conflicts_in(target.read_bytes()))
+    return _as(result, "clone", conflicts=_conflicts_in(target))
 
 
 def _follow_remote_branch(repo: Repo) -> str | None:
@@ -317,11 +319,39 @@ def _work_tree_files(repo: Repo) -> dict[str, Path]:
 def _export(repo: Repo, target: Path) -> bool:
     """Write the store file's files into the work tree and stage them; whether that changes
     anything against HEAD (the store's local changes, to commit)."""
+    if _unchanged_since_cycle(repo, target):
+        return False
     _write_work_tree(repo, shards.split(_read_store(target)))
     repo.run("add", "-A", "--", shards.DIRECTORY, ".gitignore", ".gitattributes")
     if repo.out("ls-files", "--", target.name):  # shared as one file by an earlier readlist
         repo.run("rm", "-q", "--cached", "--", target.name)
     return repo.commit_of("HEAD") is None or not repo.ok("diff", "--cached", "--quiet", "HEAD", "--")
+
+
+def _store_stamp(target: Path) -> list[int]:
+    """Changes whenever the store file does: every write renames a new file over it."""
+    found = target.stat()
+    return [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns]
+
+
+def _note_cycle_end(repo: Repo, target: Path) -> None:
+    """The store file, HEAD and the work tree's files agree: note the store file and HEAD, so
+    that the next cycle need not cut a store that has not changed (100k papers: a second)."""
+    note = {"store": _store_stamp(target), "head": repo.commit_of("HEAD")}
+    (repo.git_dir() / CYCLE_NOTE).write_text(json.dumps(note), encoding="utf-8")
+
+
+def _unchanged_since_cycle(repo: Repo, target: Path) -> bool:
+    """The store file and HEAD are as the last cycle left them, and git sees no change in
+    the work tree's files (none edited by hand)."""
+    try:
+        note = json.loads((repo.git_dir() / CYCLE_NOTE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    same = isinstance(note, dict) and note.get("store") == _store_stamp(target)
+    if not same or note.get("head") is None or note.get("head") != repo.commit_of("HEAD"):
+        return False
+    return not repo.out("status", "--porcelain", "--untracked-files=all", "--", shards.DIRECTORY)
 
 
 def _mark_synced(repo: Repo) -> None:
@@ -391,7 +421,8 @@ def _cycle(repo: Repo, target: Path, adopt_branch: bool = False) -> Synced:
     _keep_small(repo)
     if sent:
         _keep_remote_small(url)
-    conflicts = _conflicts_in(target.read_bytes())
+    _note_cycle_end(repo, target)
+    conflicts = _conflicts_in(target)
     return Synced("sync", repo.root, url, branch, committed, sent, received, merged, conflicts, renamed, united)
 
 
@@ -426,8 +457,13 @@ def _adopt_remote_branch(repo: Repo, branch: str) -> str:
 
 def _push(repo: Repo, url: str, branch: str) -> bool:
     """Push fast-forward only; False when the remote moved meanwhile (fetch and merge again)."""
+    # A first push sends every file of the list, and git would try each against ten others for
+    # a delta: at 100k papers 20 s of work for nothing (different papers share no lines).
+    first = repo.commit_of(f"refs/remotes/{REMOTE}/{branch}") is None
     try:
-        done = repo.remote_call("push", "-q", REMOTE, f"HEAD:refs/heads/{branch}")
+        done = repo.remote_call(
+            *(("-c", "pack.window=0") if first else ()), "push", "-q", REMOTE, f"HEAD:refs/heads/{branch}"
+        )
     except RemoteUnreachable as exc:
         raise RemoteUnreachable(
             f"cannot reach the remote {url} ({exc.message}); your changes are committed here and the next "
@@ -593,7 +629,10 @@ def _keep_small(repo: Repo, packs: int = 2) -> None:
     counts = dict(line.split(": ", 1) for line in repo.out("count-objects", "-v").splitlines() if ": " in line)
     loose, packed = int(counts.get("size", "0")), int(counts.get("size-pack", "0"))
     if loose > LOOSE_KIB_LIMIT and loose > packs * packed:
-        repo.run("repack", "-a", "-d", "-q")
+        # The first pack holds one version of each file: no delta to find between different
+        # papers, and looking costs 13 s at 100k papers. Later repacks keep the deltas found.
+        window = ("-c", "pack.window=0") if packed == 0 else ()
+        repo.run(*window, "repack", "-a", "-d", "-q")
         repo.run("prune", "--expire=now")
 
 
@@ -610,14 +649,13 @@ def _keep_remote_small(url: str) -> None:
     else:
         folder = Path(url)
     if (folder / "objects").is_dir() and (folder / "HEAD").is_file():
-        # Half as often as a clone: at 100,000 papers a repack there costs 13 s, and this
-        # bytes-on-a-disk copy has no size to keep to but the disk's.
+        # Half as often as a clone: this bytes-on-a-disk copy has no size to keep to but the disk's.
         _keep_small(Repo(folder), packs=4)
 
 
-def _conflicts_in(raw: bytes) -> int:
+def _conflicts_in(target: Path) -> int:
     try:
-        return len(storefile.parse(Path("store"), raw).get(storefile.CONFLICTS, {}))
+        return storefile.conflict_count(target, target.read_bytes())
     except StoreError:
         return 0
 
@@ -643,7 +681,7 @@ def status(db: Path | None) -> SyncState:
         ahead=ahead,
         behind=behind,
         uncommitted=_uncommitted(repo, target),
-        conflicts=_conflicts_in(target.read_bytes()),
+        conflicts=_conflicts_in(target),
     )
 
 
