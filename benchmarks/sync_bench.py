@@ -14,7 +14,9 @@ each, a hand-set venue on every tenth; a fifth of B's papers are A's too), then:
 The floor's repositories are copies of the two machines' with the changed files of the list
 already written into `store/` (as `sync` writes them; not timed), so that plain git moves
 exactly the files `sync` moves. Then `--history` rounds of one `tag` and one `sync` on A, and the size of A's `.git`.
-Peak RSS is each command's own (`wait4`). Needs `git`, and readlist installed in the running
+Peak RSS is each command's own (`wait4`); this script stays small (the papers are generated and
+listed by processes of their own), as a child forked from a large parent would count the
+parent's memory as its own peak. Needs `git`, and readlist installed in the running
 interpreter's environment.
 
     python benchmarks/sync_bench.py --n 10000 --edits 200 --history 100
@@ -35,10 +37,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import digestgen  # noqa: E402  (a sibling script)
-
 READLIST = [sys.executable, "-m", "readlist"]
 
 
@@ -126,7 +124,8 @@ def main() -> int:
     rows: list[tuple[str, float, int, float | None]] = []
     try:
         digests = work / "digests"
-        digestgen.write_digests(args.n, args.seed, str(digests))
+        generate = [sys.executable, str(HERE / "digestgen.py"), "--n", str(args.n), "--seed", str(args.seed)]
+        subprocess.run([*generate, "--out", str(digests)], check=True, capture_output=True)
         a, b = work / "a" / "readlist.json", work / "b" / "readlist.json"
         subprocess.run([*READLIST, "--db", str(a), "import", str(digests)], check=True, capture_output=True)
         store_mb = a.stat().st_size / 1e6
@@ -137,7 +136,10 @@ def main() -> int:
         seconds, rss = timed([*READLIST, "--db", str(b), "sync", "clone", remote.as_uri()])
         rows.append(("sync clone", seconds, rss, None))
 
-        keys = sorted(json.loads(a.read_bytes())["entries"])
+        # The keys from a process of their own: a child forked from a parent holding the parsed
+        # store would count the parent's memory as its own peak.
+        listed = subprocess.run([*READLIST, "--db", str(a), "list", "--keys"], check=True, capture_output=True)
+        keys = sorted(listed.stdout.decode().split())
         rng = random.Random(args.seed)
         ours = rng.sample(keys, args.edits)
         theirs = rng.sample(ours, args.edits // 5) + rng.sample(keys, args.edits - args.edits // 5)
