@@ -34,6 +34,16 @@ _UNREACHABLE = (
 )
 
 
+#: What git (or ssh) says when the remote answered but refused this machine: not being offline.
+_REFUSED = (
+    "permission denied",
+    "authentication failed",
+    "access denied",
+    "repository not found",
+    "terminal prompts disabled",
+)
+
+
 def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES}
     env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
@@ -45,6 +55,9 @@ def last_line(text: str) -> str:
     """git's own reason, in one line: its `fatal:` line (git goes on with advice after it),
     else its last line."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    refusal = [line for line in lines if any(sign in line.lower() for sign in _REFUSED)]
+    if refusal:  # ssh says why before git's "Could not read from remote repository"
+        return refusal[0].removeprefix("fatal: ")
     fatal = [line for line in lines if line.startswith("fatal: ")]
     if fatal:
         return fatal[0].removeprefix("fatal: ")
@@ -53,6 +66,8 @@ def last_line(text: str) -> str:
 
 def unreachable(message: str) -> bool:
     lowered = message.lower()
+    if any(sign in lowered for sign in _REFUSED):
+        return False
     return any(sign in lowered for sign in _UNREACHABLE)
 
 

@@ -28,9 +28,9 @@ def test_conflicts_lists_each_field_with_both_values(cli, conflicted: str) -> No
     result = cli("conflicts")
     assert result.stdout.splitlines()[:4] == [
         f"{conflicted} authors",
-        "  ours (kept):  Amélie Lefèvre, Jun Wang",
-        "  theirs:       A. Lefèvre",
-        "  before both:  Amélie Lefèvre",
+        "  ours (the list has it):  Amélie Lefèvre, Jun Wang",
+        "  theirs (set aside):      A. Lefèvre",
+        "  before both:             Amélie Lefèvre",
     ]
     assert f"{conflicted} venue" in result.stdout
     assert "2 conflicts; settle each with `readlist resolve KEY FIELD" in result.stderr

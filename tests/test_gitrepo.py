@@ -27,6 +27,17 @@ OTHER = [
     ),
     pytest.param("fatal: not a git repository (or any of the parent directories): .git\n", id="no_repository"),
     pytest.param("error: Your local changes to the following files would be overwritten by merge:\n", id="dirty"),
+    pytest.param(
+        "git@example.org: Permission denied (publickey).\r\nfatal: Could not read from remote repository.\n\n"
+        "Please make sure you have the correct access rights\nand the repository exists.\n",
+        id="ssh_key_refused",
+    ),
+    pytest.param(
+        "ERROR: Repository not found.\nfatal: Could not read from remote repository.\n", id="no_access_to_repository"
+    ),
+    pytest.param(
+        "fatal: could not read Username for 'https://example.org': terminal prompts disabled\n", id="no_credentials"
+    ),
 ]
 
 
@@ -56,3 +67,8 @@ def test_git_runs_in_the_c_locale_and_never_in_a_surrounding_repository(monkeypa
     assert "GIT_DIR" not in env
     assert env["GIT_INDEX_FILE"] == "/tmp/own-index"
     assert env["LC_ALL"] == "C" and env["GIT_TERMINAL_PROMPT"] == "0"
+
+
+def test_a_refusal_is_named_by_the_line_that_says_why() -> None:
+    message = "git@example.org: Permission denied (publickey).\nfatal: Could not read from remote repository.\n"
+    assert last_line(message) == "git@example.org: Permission denied (publickey)."

@@ -221,7 +221,7 @@ def test_plain_git_pull_merges_through_the_driver(a: Machine, b: Machine, remote
 
     pulled = b.run("git", "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
 
-    assert "Took what git brought in" in pulled.stderr  # the post-merge hook
+    assert "made outside readlist" in pulled.stderr  # the post-merge hook
     assert "<<<<<<<" not in shared_text(b.dir)
     assert sorted(b.tags(first)) == ["from-a", "from-b"] and b.notes(second) == ["not committed yet"]
     assert len(git("rev-list", "--parents", "-n", "1", "HEAD", cwd=b.dir).split()) == 3  # a merge commit
@@ -248,6 +248,7 @@ def test_a_plain_git_pull_settles_a_key_clash_as_sync_does(a: Machine, b: Machin
     c.run("git", "remote", "set-url", "origin", remote)
     done = c.run("sync")
     assert done.stderr.count("One paper was added on both machines") == 2
+    assert done.stderr.count("now names another paper") == 2  # the two keys swapped papers
 
     b.run("git", "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
 
@@ -628,3 +629,43 @@ def test_the_store_file_wins_over_a_shared_file_edited_by_hand(a: Machine, b: Ma
     assert git("status", "--porcelain", cwd=a.dir) == ""
     b.run("sync")
     assert b.tags(first) == [] and a.store.read_bytes() == b.store.read_bytes()
+
+
+def test_another_store_file_beside_the_synced_one_is_refused(a: Machine, b: Machine, remote: str) -> None:
+    pair(a, b, remote)
+    head = a.head()
+    other = Machine(a.dir)
+    other.store = a.dir / "other.json"  # a second list in the synced directory
+    other.add("Graph Networks at Scale", "Cy Dahl")
+    for command in (["sync"], ["sync", "init"], ["sync", "status"]):
+        done = other.run(*command, ok=False)
+        assert done.returncode == ExitCode.SYNC
+        assert "set up to sync readlist.json, not other.json" in done.stderr
+    assert a.head() == head and git("rev-parse", "main", cwd=a.dir.parent / "remote.git") == head
+
+    # A list cloned beside an unsynced store binds the directory to the clone's file.
+    c = Machine(a.dir.parent / "c")
+    c.add("Sparse Coding Revisited", "Ana Aubert")
+    cloned = Machine(c.dir)
+    cloned.store = c.dir / "papers.json"
+    cloned.run("sync", "clone", remote)
+    assert c.run("sync", ok=False).returncode == ExitCode.SYNC
+    assert len(cloned.listed()) == 2 and len(c.listed()) == 1
+
+
+def test_plain_git_finds_the_branch_and_the_remote_head(a: Machine, b: Machine, tmp_path: Path) -> None:
+    """A bare repository made by a git whose first branch is `master` names a branch that does
+    not exist until the first push: a plain `git clone` would check nothing out, and a clone's
+    `git pull` would not know what to take."""
+    bare = tmp_path / "old.git"
+    git("init", "-q", "--bare", "--initial-branch=master", str(bare), cwd=tmp_path)
+    first, _ = pair(a, b, bare.as_uri())
+
+    git("clone", "-q", bare.as_uri(), str(tmp_path / "plain"), cwd=tmp_path)
+    assert (tmp_path / "plain" / "store" / "meta.json").exists()
+    a.run("tag", first, "-t", "from-a")
+    a.run("sync")
+    for machine in (a, b):
+        assert git("rev-parse", "--abbrev-ref", "@{upstream}", cwd=machine.dir) == "origin/main"
+    b.run("git", "pull", "-q", "--no-rebase", "--no-edit")
+    assert b.tags(first) == ["from-a"]

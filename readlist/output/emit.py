@@ -214,10 +214,12 @@ def _synced(result: Synced) -> None:
         f"Two papers had the key {printable(old)} on different machines: the one added later is now {printable(new)}."
         for old, new in sorted(result.renamed.items())
     ]
-    lines += [
-        f"One paper was added on both machines, as {printable(old)} and {printable(new)}: it is now {printable(new)}."
-        for old, new in sorted(result.united.items())
-    ]
+    for old, new in sorted(result.united.items()):
+        was, now = printable(old), printable(new)
+        line = f"One paper was added on both machines, as {was} and {now}: it is now {now}"
+        if old in result.united.values():  # the machines gave the two keys the other way round
+            line += f"; {was} now names another paper (check what cites it)"
+        lines.append(line + ".")
     if result.conflicts:
         many = plural(result.conflicts, "conflict", "conflicts")
         lines.append(f"{many} (fields changed differently on two machines): readlist conflicts")
@@ -335,9 +337,9 @@ def _conflicts(result: Conflicts) -> None:
     for conflict in result.conflicts:
         lines += [
             f"{conflict.key} {conflict.field}",
-            f"  ours (kept):  {_short(conflict.ours, 200)}",
-            f"  theirs:       {_short(conflict.theirs, 200)}",
-            f"  before both:  {_short(conflict.base, 200)}",
+            f"  ours (the list has it):  {_short(conflict.ours, 200)}",
+            f"  theirs (set aside):      {_short(conflict.theirs, 200)}",
+            f"  before both:             {_short(conflict.base, 200)}",
         ]
     _stdout(printable("\n".join(lines) + "\n"))
     sys.stderr.write(

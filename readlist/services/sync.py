@@ -45,6 +45,8 @@ from readlist.services.session import store_path
 from readlist.store import check_store_bytes, locked, open_store
 
 REMOTE = "origin"
+#: In the clone's git config: the store file the repository shares (`_check_bound`).
+STORE_NAME_SETTING = "readlist.store"
 #: The commit the store file was last brought in line with (`_absorb` takes in what came after).
 SYNCED_REF = "refs/readlist/synced"
 #: In the git directory: the store file and HEAD as the last cycle left them (`_note_cycle_end`).
@@ -70,15 +72,29 @@ def _target(db: Path | None) -> Path:
     return real_path(store_path(db))
 
 
-def _own_repository(directory: Path) -> Repo:
-    """The store directory's repository; an error unless the directory is one of its own."""
+def _own_repository(target: Path) -> Repo:
+    """The repository of the store's directory; an error unless the directory is one of its
+    own, set up for this store file."""
+    directory = target.parent
     repo = Repo(directory)
     top = repo.toplevel() if directory.is_dir() else None
     if top != directory.resolve():
         raise SyncError(
             f"{directory} is not set up for sync; `readlist sync init` or `readlist sync clone REMOTE` does it"
         )
+    _check_bound(repo, target)
     return repo
+
+
+def _check_bound(repo: Repo, target: Path) -> None:
+    """One directory, one shared list: another store file beside the synced one would
+    otherwise be committed over it, and its removals sent to every machine."""
+    bound = repo.config(STORE_NAME_SETTING)
+    if bound is not None and bound != target.name:
+        raise SyncError(
+            f"{repo.root} is set up to sync {bound}, not {target.name}: use --db {repo.root / bound}, or give "
+            f"{target.name} a directory of its own"
+        )
 
 
 def _refuse_foreign_tree(directory: Path) -> None:
@@ -122,6 +138,8 @@ def _write_setup(repo: Repo, target: Path) -> None:
         path = repo.root / file
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomically(path, text.encode())
+    _check_bound(repo, target)
+    repo.run("config", STORE_NAME_SETTING, target.name)
     repo.run("config", "merge.readlist.name", "readlist: merge reading lists entry by entry")
     repo.run("config", "merge.readlist.driver", _driver_command())
     git_dir = repo.git_dir()
@@ -234,6 +252,7 @@ def clone(db: Path | None, remote: str) -> Synced:
             repo.run("reset", "-q")
             repo.run("checkout", "-q", "HEAD", "--", ".")
             _write_setup(repo, target)
+            _track(repo, repo.branch())
             _mark_synced(repo)
             result = Synced("clone", directory, remote, repo.branch(), False, 0, repo.count("HEAD"), False, 0)
     if result is None:
@@ -364,7 +383,7 @@ def sync(db: Path | None) -> Synced:
     """Commit what changed here, take what changed there, merge, send: one locked cycle."""
     path = store_path(db)
     target = _target(db)
-    repo = _own_repository(target.parent)
+    repo = _own_repository(target)
     with locked(path) as target:
         return _cycle(repo, target)
 
@@ -399,6 +418,8 @@ def _cycle(repo: Repo, target: Path, adopt_branch: bool = False) -> Synced:
             branch = _adopt_remote_branch(repo, branch)
             adopt_branch = False
         _test_kill("after-fetch")
+        if repo.commit_of(f"refs/remotes/{REMOTE}/{branch}") is not None:
+            _track(repo, branch)
         took, outcome = _integrate(repo, target, branch, pending)
         if not took:
             _commit_local(repo, pending)
@@ -435,12 +456,32 @@ def _fetch(repo: Repo, url: str) -> None:
     try:
         done = repo.remote_call("fetch", "-q", REMOTE)
     except RemoteUnreachable as exc:
-        raise RemoteUnreachable(
-            f"cannot reach the remote {url} ({exc.message}); your changes are committed here and the next "
-            f"`readlist sync` sends them"
-        ) from None
+        raise _offline(url, exc) from None
     if done.returncode != 0:
         raise SyncError(f"git fetch from {url} failed: {last_line(done.stderr.decode('utf-8', 'replace'))}")
+
+
+def _track(repo: Repo, branch: str) -> None:
+    """Make the branch follow the remote's, so that a plain `git pull` knows what to take; the
+    settings `git clone` left for a branch that does not exist here go."""
+    if repo.config(f"branch.{branch}.merge") != f"refs/heads/{branch}":
+        repo.run("config", f"branch.{branch}.remote", REMOTE)
+        repo.run("config", f"branch.{branch}.merge", f"refs/heads/{branch}")
+    listed = repo.run("config", "--name-only", "--get-regexp", r"^branch\..*\.merge$", check=False)
+    for setting in listed.stdout.decode("utf-8", "surrogateescape").split():
+        other = setting.removeprefix("branch.").removesuffix(".merge")
+        if other != branch and repo.commit_of(f"refs/heads/{other}") is None:
+            repo.run("config", "--remove-section", f"branch.{other}", check=False)
+
+
+def _offline(url: str, exc: RemoteUnreachable) -> RemoteUnreachable:
+    hint = ""
+    if "does not appear to be a git repository" in exc.message:  # a disk not mounted, or a typo
+        hint = " (if the remote is mistyped, `readlist sync init REMOTE` sets the right one)"
+    return RemoteUnreachable(
+        f"cannot reach the remote {url} ({exc.message}); your changes are committed here and the next "
+        f"`readlist sync` sends them{hint}"
+    )
 
 
 def _adopt_remote_branch(repo: Repo, branch: str) -> str:
@@ -465,12 +506,13 @@ def _push(repo: Repo, url: str, branch: str) -> bool:
             *(("-c", "pack.window=0") if first else ()), "push", "-q", REMOTE, f"HEAD:refs/heads/{branch}"
         )
     except RemoteUnreachable as exc:
-        raise RemoteUnreachable(
-            f"cannot reach the remote {url} ({exc.message}); your changes are committed here and the next "
-            f"`readlist sync` sends them"
-        ) from None
+        raise _offline(url, exc) from None
     if done.returncode == 0:
         repo.run("update-ref", f"refs/remotes/{REMOTE}/{branch}", "HEAD")
+        _track(repo, branch)
+        bare = _bare_on_disk(url)
+        if bare is not None and bare.commit_of("HEAD") is None:  # its HEAD names a branch it lacks
+            bare.run("symbolic-ref", "HEAD", f"refs/heads/{branch}")  # so that `git clone` checks ours out
         return True
     message = done.stderr.decode("utf-8", "replace")
     _fetch(repo, url)
@@ -516,7 +558,7 @@ def absorb(db: Path | None) -> int:
     the commits taken."""
     path = store_path(db)
     target = _target(db)
-    repo = _own_repository(target.parent)
+    repo = _own_repository(target)
     with locked(path) as target:
         return _absorb(repo, target)
 
@@ -541,7 +583,8 @@ def _absorb(repo: Repo, target: Path) -> int:
     write_atomically(target, dump_layout(merged))
     _mark_synced(repo)
     taken = repo.count(f"{synced}..HEAD") if repo.is_ancestor(synced, "HEAD") else 1
-    sys.stderr.write(f"Took what git brought in ({taken} commit{'s' if taken != 1 else ''}) into {target.name}.\n")
+    commits = f"{taken} commit{'s' if taken != 1 else ''}"
+    sys.stderr.write(f"Took {commits} made outside readlist (git pull, merge, commit) into {target.name}.\n")
     return taken
 
 
@@ -636,21 +679,27 @@ def _keep_small(repo: Repo, packs: int = 2) -> None:
         repo.run("prune", "--expire=now")
 
 
-def _keep_remote_small(url: str) -> None:
-    """A bare repository on a disk grows by a copy of the store a push, as a clone does, and
-    nothing else repacks it (a git host does its own upkeep; readlist leaves those alone)."""
+def _bare_on_disk(url: str) -> Repo | None:
+    """The remote, when it is a bare repository on this machine's disks (a path, `file://`)."""
     from urllib.parse import unquote, urlparse
 
     parsed = urlparse(url)
     if parsed.scheme == "file":
         folder = Path(unquote(parsed.path))
     elif "://" in url or ":" in url.split("/", 1)[0]:  # another machine: ssh, https, host:path
-        return
+        return None
     else:
         folder = Path(url)
-    if (folder / "objects").is_dir() and (folder / "HEAD").is_file():
+    return Repo(folder) if (folder / "objects").is_dir() and (folder / "HEAD").is_file() else None
+
+
+def _keep_remote_small(url: str) -> None:
+    """A bare repository on a disk grows by the files of each push, as a clone does, and
+    nothing else repacks it (a git host does its own upkeep; readlist leaves those alone)."""
+    bare = _bare_on_disk(url)
+    if bare is not None:
         # Half as often as a clone: this bytes-on-a-disk copy has no size to keep to but the disk's.
-        _keep_small(Repo(folder), packs=4)
+        _keep_small(bare, packs=4)
 
 
 def _conflicts_in(target: Path) -> int:
@@ -666,7 +715,7 @@ def status(db: Path | None) -> SyncState:
     target = _target(db)
     if not target.exists():
         raise NotFound(f"no reading list at {store_path(db)} yet (a typo in --db?)")
-    repo = _own_repository(target.parent)
+    repo = _own_repository(target)
     branch = repo.branch()
     theirs = repo.commit_of(f"refs/remotes/{REMOTE}/{branch}")
     head = repo.commit_of("HEAD")
@@ -702,7 +751,7 @@ def _uncommitted(repo: Repo, target: Path) -> bool:
 
 def git(db: Path | None, args: list[str]) -> int:
     """Run git in the store's repository, attached to the terminal; git's exit code."""
-    directory = _own_repository(_target(db).parent).root
+    directory = _own_repository(_target(db)).root
     try:
         return subprocess.run(["git", "-C", str(directory), *args]).returncode
     except FileNotFoundError as exc:
