@@ -499,7 +499,7 @@ def test_cloning_an_unreachable_remote_exits_8_and_changes_nothing(b: Machine, t
     done = b.run("sync", "clone", (tmp_path / "nowhere.git").as_uri(), ok=False)
     assert done.returncode == ExitCode.OFFLINE
     assert "cannot reach the remote" in done.stderr
-    assert not (b.dir / ".git").exists() and not b.store.exists()
+    assert not b.dir.exists()  # nor its lock file, in a directory the clone had to make
 
 
 def test_loose_copies_of_the_store_are_repacked_past_the_limit(
@@ -669,3 +669,21 @@ def test_plain_git_finds_the_branch_and_the_remote_head(a: Machine, b: Machine, 
         assert git("rev-parse", "--abbrev-ref", "@{upstream}", cwd=machine.dir) == "origin/main"
     b.run("git", "pull", "-q", "--no-rebase", "--no-edit")
     assert b.tags(first) == ["from-a"]
+
+
+def test_a_plain_git_pull_that_rebases_is_taken_in_too(a: Machine, b: Machine, remote: str) -> None:
+    first, second = pair(a, b, remote)
+    a.run("tag", first, "-t", "from-a")
+    a.run("sync")
+    b.run("tag", second, "-t", "from-b")
+    b.commit_offline(remote)
+
+    pulled = b.run("git", "pull", "-q", "--rebase")
+
+    assert "made outside readlist" in pulled.stderr  # the post-rewrite hook
+    assert b.tags(first) == ["from-a"] and b.tags(second) == ["from-b"]
+    assert len(git("rev-list", "--merges", "HEAD", cwd=b.dir).split()) == 0  # rebased, not merged
+    b.run("sync")
+    a.run("sync")
+    assert a.store.read_bytes() == b.store.read_bytes()
+    assert git("status", "--porcelain", cwd=b.dir) == ""

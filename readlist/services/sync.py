@@ -22,6 +22,7 @@ takes it into the store file (`_absorb`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -148,15 +149,16 @@ def _write_setup(repo: Repo, target: Path) -> None:
     existing = info.read_text(encoding="utf-8") if info.exists() else ""
     if attributes not in existing:
         write_atomically(info, (existing + attributes).encode())
-    hook = git_dir / "hooks" / "post-merge"
     script = (
-        "#!/bin/sh\n# readlist sync: take what `git pull` or `git merge` brought into the reading list.\n"
+        "#!/bin/sh\n# readlist sync: take what `git pull`, `git merge` or `git rebase` brought into the list.\n"
         f"exec {shlex.quote(sys.executable)} -m readlist --db {shlex.quote(str(target))} _absorb\n"
     )
-    if not hook.exists() or hook.read_text(encoding="utf-8", errors="replace").startswith("#!/bin/sh\n# readlist"):
-        hook.parent.mkdir(exist_ok=True)
-        write_atomically(hook, script.encode())
-        hook.chmod(0o755)
+    for name in ("post-merge", "post-rewrite"):  # a pull that merges, one that rebases
+        hook = git_dir / "hooks" / name
+        if not hook.exists() or hook.read_text(encoding="utf-8", errors="replace").startswith("#!/bin/sh\n# readlist"):
+            hook.parent.mkdir(exist_ok=True)
+            write_atomically(hook, script.encode())
+            hook.chmod(0o755)
 
 
 def _identity_env(repo: Repo) -> dict[str, str]:
@@ -224,7 +226,21 @@ def clone(db: Path | None, remote: str) -> Synced:
                     f"{path} already holds {len(store)} entries; `readlist sync init {remote}` merges them "
                     f"with the remote's list instead"
                 )
+    created = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
+    try:
+        return _clone_into(db, path, directory, remote)
+    except BaseException:
+        if created:  # a failed clone leaves no directory behind (its lock file is all it wrote there)
+            for lock in directory.glob("*.lock"):
+                lock.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+
+
+def _clone_into(db: Path | None, path: Path, directory: Path, remote: str) -> Synced:
+    """`clone` once the store's directory exists."""
     repo = Repo(directory)
     if repo.toplevel() == directory.resolve():
         raise SyncError(f"{directory} is already set up for sync; `readlist sync` syncs it")
